@@ -1,0 +1,112 @@
+"""The ``mke`` command: ``MkeCLI`` (a LightningCLI) for ``fit/validate/test/predict``, plus extra verbs.
+
+* ``mke fit|validate|test|predict --config A.yaml [--config B.yaml ...]``: Lightning's verbs, subclass mode for the
+  model (any LightningModule of the package, editors included) and the data (any LightningDataModule); configs
+  compose (later files win), ``--print_config`` and ``--model.help CLASS`` work as in Lightning.
+* ``mke world generate|recall``: export the synthetic world; measure a model's fact recall on it.
+* ``mke bench --config X.yaml``: edit latency, evaluation throughput and peak memory of an editor.
+
+User errors (a missing file, an unknown class name, a bad option) print one ``mke: error: ...`` line and exit with
+status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+
+import lightning as L
+from lightning.pytorch.cli import ArgsType, LightningCLI
+
+# Importing these modules makes their classes resolvable by short name in configs.
+import mke_lightning.data.datamodule  # noqa: F401
+import mke_lightning.editors  # noqa: F401
+import mke_lightning.evaluation  # noqa: F401
+import mke_lightning.data.world.corpus_datamodule  # noqa: F401
+import mke_lightning.models.world_pretraining  # noqa: F401
+
+TRAINER_DEFAULTS = {
+    "logger": {"class_path": "lightning.pytorch.loggers.TensorBoardLogger",
+               "init_args": {"save_dir": "runs", "default_hp_metric": False}},
+}
+
+
+class MkeCLI(LightningCLI):
+    """LightningCLI over every LightningModule / LightningDataModule, with the project's trainer defaults."""
+
+    def __init__(self, args: ArgsType = None, run: bool = True, **kwargs):
+        kwargs.setdefault("trainer_defaults", TRAINER_DEFAULTS)
+        kwargs.setdefault("save_config_kwargs", {"overwrite": True})
+        kwargs.setdefault("parser_kwargs", {"exit_on_error": False})
+        super().__init__(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
+                         args=args, run=run, **kwargs)
+
+
+def _world_main(argv: Sequence[str]) -> None:
+    from mke_lightning.data.world.commands import world_cli
+
+    world_cli(list(argv))
+
+
+def _bench_main(argv: Sequence[str]) -> None:
+    from mke_lightning.evaluation.bench import bench_cli
+
+    bench_cli(list(argv))
+
+
+EXTRA_VERBS = {"world": _world_main, "bench": _bench_main}
+
+
+def _known_classes(base: type) -> list[str]:
+    """Short names of the package's concrete subclasses of ``base`` (what a config may name)."""
+    found, todo = set(), [base]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("mke_lightning."):
+                found.add(sub.__name__)
+    return sorted(found)
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    match = re.search(r'Parser key "(model|data)":.*?Expected a dot import path string: (\S+)', text)
+    if match:
+        group, name = match.groups()
+        base = L.LightningModule if group == "model" else L.LightningDataModule
+        return (f"unknown {group} class {name!r}; known: {', '.join(_known_classes(base))} "
+                "(or give a full import path, e.g. package.module.ClassName)")
+    # jsonargparse wraps errors raised while building a class in a "Union subtypes" report: keep the cause.
+    inner = re.search(r"Does not validate against any of the Union subtypes .*? Errors: - (.*?) - Expected a", text)
+    if inner:
+        text = inner.group(1)
+    return text if len(text) < 600 else text[:600] + " ..."
+
+
+def cli_main(args: ArgsType = None) -> None:
+    """Entry point of ``mke`` (and ``python -m mke_lightning``). ``args`` replaces ``sys.argv[1:]`` (tests)."""
+    argv = list(sys.argv[1:] if args is None else args)
+    debug = os.environ.get("MKE_DEBUG", "") not in ("", "0")
+    try:
+        if argv and argv[0] in EXTRA_VERBS:
+            EXTRA_VERBS[argv[0]](argv[1:])
+        else:
+            MkeCLI(args=None if args is None else argv)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as err:  # noqa: BLE001 - turned into one line for users; MKE_DEBUG=1 shows the traceback
+        if debug:
+            raise
+        from jsonargparse import ArgumentError
+
+        from mke_lightning.data.languages import UnknownLanguageError
+        from mke_lightning.data.schema import DatasetFormatError
+
+        usage_error = isinstance(err, ArgumentError | FileNotFoundError | UnknownLanguageError | DatasetFormatError) \
+            or "Does not validate against any of the Union subtypes" in str(err)
+        print(f"mke: error: {_one_line(err)}", file=sys.stderr)
+        raise SystemExit(2 if usage_error else 1) from None

@@ -1,0 +1,105 @@
+"""``EditDataModule``: edit cases in the unified schema (JSON/JSONL files) for training and evaluating editors.
+
+Batches are lists of :class:`~mke_lightning.data.schema.EditCase` (editors and the evaluation callback tokenize
+per language themselves). Under DDP Lightning's distributed sampler shards the cases across ranks.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import lightning as L
+from torch.utils.data import DataLoader
+
+from mke_lightning.data.languages import normalize_lang
+from mke_lightning.data.reading import ReadReport, SubjectPolicy, read_edit_cases
+from mke_lightning.data.schema import EditCase
+
+log = logging.getLogger(__name__)
+
+
+def _collate_cases(batch: list[EditCase]) -> list[EditCase]:
+    return batch
+
+
+class EditDataModule(L.LightningDataModule):
+    def __init__(
+        self,
+        train_path: str | None = None,
+        val_path: str | None = None,
+        test_path: str | None = None,
+        languages: list[str] | None = None,
+        edit_languages: list[str] | None = None,
+        eval_languages: list[str] | None = None,
+        max_train_cases: int | None = None,
+        max_eval_cases: int | None = None,
+        seed: int = 0,
+        on_subject_missing: SubjectPolicy = "error",
+        batch_size: int = 1,
+        num_workers: int = 0,
+    ):
+        """Options (each one is a command-line option of `mke`).
+
+        Args:
+            train_path: unified-schema JSON/JSONL file of training edits (learned editors); ``None``: no training.
+            val_path: file of validation edits.
+            test_path: file of test edits.
+            languages: languages to read (ISO 639-1; aliases such as ``cz`` accepted); ``None``: all in the files.
+            edit_languages: source languages the edits are made in; ``None``: ``["en"]``.
+            eval_languages: target languages every edit is scored in; ``None``: all of ``languages``.
+            max_train_cases: keep a seeded random subset of this many training cases (``None``: all).
+            max_eval_cases: the same for validation and test cases.
+            seed: seed of the subsets.
+            on_subject_missing: ``error`` (default) rejects a view whose subject is not in its prompt; ``skip``
+                drops it and counts it per language.
+            batch_size: cases per batch.
+            num_workers: DataLoader workers.
+        """
+        super().__init__()
+        self.save_hyperparameters()
+        self.languages = [normalize_lang(x) for x in languages] if languages else None
+        self.edit_languages = [normalize_lang(x) for x in (edit_languages or ["en"])]
+        self.eval_languages = [normalize_lang(x) for x in eval_languages] if eval_languages else self.languages
+        if self.languages is not None:
+            for name, group in (("edit_languages", self.edit_languages), ("eval_languages", self.eval_languages)):
+                missing = [x for x in group if x not in self.languages]
+                if missing:
+                    raise ValueError(f"data.{name} {missing} are not among data.languages {self.languages}")
+        self.splits: dict[str, list[EditCase]] = {}
+        self.reports: dict[str, ReadReport] = {}
+
+    def _read(self, split: str, path: str | None, limit: int | None) -> None:
+        if path is None or split in self.splits:
+            return
+        cases, report = read_edit_cases(path, on_subject_missing=self.hparams.on_subject_missing,
+                                        languages=self.languages)
+        if limit is not None and limit < len(cases):
+            cases = random.Random(f"{self.hparams.seed}-{split}").sample(cases, limit)
+        self.splits[split], self.reports[split] = cases, report
+        if self.eval_languages is None:
+            self.eval_languages = sorted({lang for case in cases for lang in case.views})
+
+    def setup(self, stage: str | None = None) -> None:
+        h = self.hparams
+        if stage in (None, "fit"):
+            self._read("train", h.train_path, h.max_train_cases)
+        if stage in (None, "fit", "validate"):
+            self._read("val", h.val_path, h.max_eval_cases)
+        if stage in (None, "test"):
+            self._read("test", h.test_path, h.max_eval_cases)
+
+    def _loader(self, split: str, shuffle: bool) -> DataLoader:
+        if split not in self.splits:
+            raise ValueError(f"no {split} data: set data.{split}_path")
+        return DataLoader(self.splits[split], batch_size=self.hparams.batch_size, shuffle=shuffle,
+                          collate_fn=_collate_cases, num_workers=self.hparams.num_workers)
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader("train", shuffle=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader("val", shuffle=False)
+
+    def test_dataloader(self) -> DataLoader:
+        return self._loader("test", shuffle=False)

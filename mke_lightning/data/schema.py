@@ -1,0 +1,174 @@
+"""The one data schema every benchmark is read into (design.md §3.1).
+
+An :class:`EditCase` is one fact edit seen in several languages; each :class:`LangView` holds that language's edit
+prompt, targets, paraphrases, locality (neighbourhood) questions and multi-hop questions. Readers turn raw
+records into these objects with :func:`edit_case_from_record`, which raises :class:`DatasetFormatError` naming the
+file, the record index and the field for anything malformed; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mke_lightning.data.languages import UnknownLanguageError, normalize_lang
+
+
+class DatasetFormatError(ValueError):
+    """A record that does not fit the schema. The message names the file, the record index and the field."""
+
+    def __init__(self, message: str, *, file: str | None = None, record: int | None = None, field: str | None = None):
+        self.file, self.record, self.field, self.reason = file, record, field, message
+        where = [f"file {file}" if file else None, f"record {record}" if record is not None else None,
+                 f"field {field!r}" if field else None]
+        located = ", ".join(w for w in where if w)
+        super().__init__(f"{located}: {message}" if located else message)
+
+
+@dataclass(frozen=True)
+class QA:
+    """A question (prompt to complete) and its expected answer."""
+
+    prompt: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class LangView:
+    """One language's view of an edit.
+
+    Attributes:
+        subject: the edited entity, occurring verbatim in ``prompt`` (locate-then-edit methods need its span).
+        prompt: the edit prompt, completed by the target.
+        target_new: the new object the edit installs.
+        target_true: the original object; ``None`` where a benchmark lacks it (Bi-ZsRE, MzsRE).
+        paraphrases: other prompts asking for the same fact.
+        neighborhood: unrelated prompts with their ground-truth answers (locality).
+        multihop: multi-hop / portability questions with their post-edit answers.
+    """
+
+    subject: str
+    prompt: str
+    target_new: str
+    target_true: str | None = None
+    paraphrases: tuple[str, ...] = ()
+    neighborhood: tuple[QA, ...] = ()
+    multihop: tuple[QA, ...] = ()
+
+    @property
+    def subject_span(self) -> tuple[int, int]:
+        """Character offsets ``(start, end)`` of the last occurrence of the subject in the prompt."""
+        start = self.prompt.rfind(self.subject)
+        if start < 0:
+            raise ValueError(f"subject {self.subject!r} does not occur in prompt {self.prompt!r}")
+        return start, start + len(self.subject)
+
+
+@dataclass(frozen=True)
+class EditCase:
+    """One fact edit with a view per language (ISO 639-1 codes). ``meta`` keeps benchmark extras (relation, ids)."""
+
+    case_id: str
+    views: Mapping[str, LangView]
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.views)
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-serialisable form, as written to the unified JSONL files."""
+        return {"case_id": self.case_id, "meta": dict(self.meta),
+                "views": {lang: asdict(view) for lang, view in self.views.items()}}
+
+
+def _fail(msg: str, ctx: dict[str, Any], fld: str) -> DatasetFormatError:
+    return DatasetFormatError(msg, file=ctx.get("file"), record=ctx.get("record"), field=fld)
+
+
+def _string(value: Any, ctx: dict[str, Any], fld: str, *, optional: bool = False, allow_empty: bool = False) -> str | None:
+    if value is None:
+        if optional:
+            return None
+        raise _fail("missing required field", ctx, fld)
+    if not isinstance(value, str):
+        raise _fail(f"expected a string, got {type(value).__name__} {value!r:.60}", ctx, fld)
+    if not allow_empty and not value.strip():
+        raise _fail("empty string", ctx, fld)
+    return value
+
+
+def _string_list(value: Any, ctx: dict[str, Any], fld: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise _fail(f"expected a list of strings, got {type(value).__name__}", ctx, fld)
+    return tuple(_string(v, ctx, f"{fld}[{i}]") for i, v in enumerate(value))  # type: ignore[misc]
+
+
+def _qa_list(value: Any, ctx: dict[str, Any], fld: str) -> tuple[QA, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise _fail(f"expected a list of {{prompt, answer}} objects, got {type(value).__name__}", ctx, fld)
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise _fail(f"expected an object with 'prompt' and 'answer', got {type(item).__name__}", ctx, f"{fld}[{i}]")
+        out.append(QA(prompt=_string(item.get("prompt"), ctx, f"{fld}[{i}].prompt"),  # type: ignore[arg-type]
+                      answer=_string(item.get("answer"), ctx, f"{fld}[{i}].answer")))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def lang_view_from_record(record: Any, *, file: str | None = None, index: int | None = None,
+                          prefix: str = "") -> LangView:
+    """Build a :class:`LangView` from a mapping, raising :class:`DatasetFormatError` for any bad field."""
+    ctx = {"file": file, "record": index}
+    if not isinstance(record, Mapping):
+        raise _fail(f"expected an object, got {type(record).__name__}", ctx, prefix.rstrip(".") or "<record>")
+    return LangView(
+        subject=_string(record.get("subject"), ctx, prefix + "subject"),  # type: ignore[arg-type]
+        prompt=_string(record.get("prompt"), ctx, prefix + "prompt"),  # type: ignore[arg-type]
+        target_new=_string(record.get("target_new"), ctx, prefix + "target_new"),  # type: ignore[arg-type]
+        target_true=_string(record.get("target_true"), ctx, prefix + "target_true", optional=True),
+        paraphrases=_string_list(record.get("paraphrases"), ctx, prefix + "paraphrases"),
+        neighborhood=_qa_list(record.get("neighborhood"), ctx, prefix + "neighborhood"),
+        multihop=_qa_list(record.get("multihop"), ctx, prefix + "multihop"),
+    )
+
+
+def edit_case_from_record(record: Any, *, file: str | None = None, index: int | None = None) -> EditCase:
+    """Build an :class:`EditCase` from a unified-schema record (``{"case_id", "views": {lang: {...}}, "meta"?}``).
+
+    Language codes are normalised to ISO 639-1; an unknown code is a :class:`DatasetFormatError`.
+    A view whose value is ``null`` is treated as absent (columnar readers fill missing languages with nulls).
+    """
+    ctx = {"file": file, "record": index}
+    if not isinstance(record, Mapping):
+        raise _fail(f"expected a JSON object, got {type(record).__name__}", ctx, "<record>")
+    case_id = record.get("case_id")
+    if isinstance(case_id, int) and not isinstance(case_id, bool):
+        case_id = str(case_id)
+    case_id = _string(case_id, ctx, "case_id")
+    views_raw = record.get("views")
+    if not isinstance(views_raw, Mapping):
+        raise _fail("missing required field" if views_raw is None else
+                    f"expected an object keyed by language, got {type(views_raw).__name__}", ctx, "views")
+    views: dict[str, LangView] = {}
+    for raw_lang, raw_view in views_raw.items():
+        if raw_view is None:
+            continue
+        try:
+            lang = normalize_lang(raw_lang)
+        except UnknownLanguageError as err:
+            raise _fail(str(err), ctx, f"views.{raw_lang}") from None
+        if lang in views:
+            raise _fail(f"language {lang!r} given twice (as {raw_lang!r})", ctx, f"views.{raw_lang}")
+        views[lang] = lang_view_from_record(raw_view, file=file, index=index, prefix=f"views.{raw_lang}.")
+    if not views:
+        raise _fail("no language views", ctx, "views")
+    meta = record.get("meta") or {}
+    if not isinstance(meta, Mapping):
+        raise _fail(f"expected an object, got {type(meta).__name__}", ctx, "meta")
+    return EditCase(case_id=case_id, views=views, meta={k: v for k, v in meta.items() if v is not None})  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The synthetic multilingual knowledge world (design.md §3.2): generator, export, corpus datamodule, recall."""

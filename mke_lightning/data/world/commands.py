@@ -1,0 +1,58 @@
+"""``mke world generate`` and ``mke world recall``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def generate(out: str = "checkpoints/world-data", seed: int = 0) -> None:
+    """Generate the synthetic world and export it (unified-schema JSONL edit splits, corpus, world.json).
+
+    Args:
+        out: output directory.
+        seed: world seed (the shipped world uses 0).
+    """
+    from mke_lightning.data.world.export import export_world
+    from mke_lightning.data.world.generator import WorldConfig
+
+    counts = export_world(out, WorldConfig(seed=seed))
+    print(json.dumps({"out": out, **counts}))
+
+
+def recall(model: str = "checkpoints/world-gpt2", world_dir: str = "checkpoints/world-data",
+           output: str | None = None, batch_size: int = 256) -> dict:
+    """Exact-match fact recall of a model on the world, per language: edit prompts, paraphrases, two-hop questions.
+
+    Args:
+        model: a directory (or hub id) loadable with ``AutoModelForCausalLM.from_pretrained``.
+        world_dir: the exported world.
+        output: also write the figures as JSON here.
+        batch_size: prompts per generation batch.
+    """
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from mke_lightning.data.world.export import load_world_config
+    from mke_lightning.data.world.generator import build_world
+    from mke_lightning.data.world.recall import measure_recall, world_probes
+
+    torch.manual_seed(0)
+    tok = AutoTokenizer.from_pretrained(model)
+    lm = AutoModelForCausalLM.from_pretrained(model, dtype=torch.float32).eval()
+    world = build_world(load_world_config(world_dir))
+    result = measure_recall(lm, tok, world_probes(world), batch_size=batch_size)
+    langs = [x for x in next(iter(result.values())) if x != "all"] + ["all"]
+    print("| kind | " + " | ".join(langs) + " |")
+    print("|---" * (len(langs) + 1) + "|")
+    for kind, per in result.items():
+        print(f"| {kind} | " + " | ".join(f"{100 * per.get(x, float('nan')):.1f}" for x in langs) + " |")
+    if output:
+        Path(output).write_text(json.dumps({"model": model, "recall": result}, indent=1))
+    return result
+
+
+def world_cli(argv: list[str]) -> None:
+    from jsonargparse import CLI
+
+    CLI({"generate": generate, "recall": recall}, args=argv, as_positional=False)

@@ -1,0 +1,130 @@
+"""LightningDataModule over the world corpus, for pretraining the world models.
+
+``prepare_data`` creates what is missing: the world directory (``mke world generate``) and the tokenizer (trained
+on the corpus). Sentences are single training examples (``<|bos|> sentence <|eos|>``, never packed), so a fact is
+learnt from the same start state a prompt is later scored from. Batches group sentences of similar length
+(shuffled, deterministic per seed and epoch) to keep padding small. Validation batches are recall probes (a
+sample of edit prompts and paraphrases in every language), scored by the pretraining module.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from pathlib import Path
+
+import lightning as L
+import torch
+from torch.utils.data import DataLoader, Sampler
+
+from mke_lightning.data.languages import target_separator
+from mke_lightning.data.world.export import export_world, load_world_config, read_corpus
+from mke_lightning.data.world.generator import WorldConfig, build_world
+from mke_lightning.data.world.recall import world_probes
+
+log = logging.getLogger(__name__)
+
+
+def tokenize_corpus(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
+    """``<|bos|> prompt`` + ``sep + answer`` + ``end`` + ``<|eos|>``, the three parts tokenized apart (as scored)."""
+    prompts = tokenizer([r["prompt"] for r in rows])["input_ids"]
+    answers = tokenizer([target_separator(r["lang"]) + r["answer"] for r in rows], add_special_tokens=False)["input_ids"]
+    ends = tokenizer([r["end"] for r in rows], add_special_tokens=False)["input_ids"]
+    eos = tokenizer.eos_token_id
+    return [p + a + e + [eos] for p, a, e in zip(prompts, answers, ends)]
+
+
+class LengthGroupedBatches(Sampler[list[int]]):
+    """Shuffled batches of indices whose lengths are close (sorted inside windows of ``window`` batches)."""
+
+    def __init__(self, lengths: list[int], batch_size: int, seed: int, window: int = 50):
+        self.lengths, self.batch_size, self.seed, self.window = lengths, batch_size, seed, window
+        self.epoch = 0
+
+    def __len__(self) -> int:
+        return (len(self.lengths) + self.batch_size - 1) // self.batch_size
+
+    def __iter__(self):
+        rng = random.Random(self.seed * 100_003 + self.epoch)
+        self.epoch += 1
+        order = list(range(len(self.lengths)))
+        rng.shuffle(order)
+        span = self.batch_size * self.window
+        batches = []
+        for start in range(0, len(order), span):
+            chunk = sorted(order[start:start + span], key=lambda i: self.lengths[i])
+            batches += [chunk[i:i + self.batch_size] for i in range(0, len(chunk), self.batch_size)]
+        rng.shuffle(batches)
+        return iter(batches)
+
+
+class WorldCorpusDataModule(L.LightningDataModule):
+    def __init__(
+        self,
+        world_dir: str = "checkpoints/world-data",
+        tokenizer_dir: str = "checkpoints/world-tokenizer",
+        vocab_size: int = 4096,
+        batch_size: int = 64,
+        seed: int = 0,
+        world_seed: int = 0,
+        val_facts: int = 120,
+    ):
+        """Options (each one is a command-line option of `mke`).
+
+        Args:
+            world_dir: the exported world (generated with ``world_seed`` when missing).
+            tokenizer_dir: where the world tokenizer lives (trained on the corpus when missing).
+            vocab_size: BPE vocabulary size when the tokenizer is trained.
+            batch_size: sentences per training batch.
+            seed: seed of the batch order.
+            world_seed: seed of the world when ``world_dir`` has to be generated.
+            val_facts: facts sampled for the recall probes of validation (each in every language and template).
+        """
+        super().__init__()
+        self.save_hyperparameters()
+        self.tokenizer = None
+        self.train_ids: list[list[int]] = []
+        self.probes = []
+
+    def prepare_data(self) -> None:
+        world_dir = Path(self.hparams.world_dir)
+        if not (world_dir / "corpus.jsonl").is_file():
+            log.warning("world data missing at %s: generating it (seed %d)", world_dir, self.hparams.world_seed)
+            export_world(world_dir, WorldConfig(seed=self.hparams.world_seed))
+        tok_dir = Path(self.hparams.tokenizer_dir)
+        if not (tok_dir / "tokenizer.json").is_file():
+            from mke_lightning.models.world_tokenizer import train_world_tokenizer
+
+            log.warning("world tokenizer missing at %s: training it (vocab %d)", tok_dir, self.hparams.vocab_size)
+            texts = [row["text"] for row in read_corpus(world_dir)]
+            train_world_tokenizer(texts, self.hparams.vocab_size).save_pretrained(tok_dir)
+
+    def setup(self, stage: str | None = None) -> None:
+        from transformers import AutoTokenizer
+
+        if self.tokenizer is None:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.hparams.tokenizer_dir)
+        if not self.train_ids:
+            self.train_ids = tokenize_corpus(self.tokenizer, read_corpus(self.hparams.world_dir))
+        if not self.probes:
+            world = build_world(load_world_config(self.hparams.world_dir))
+            self.probes = [p for p in world_probes(world, max_facts=self.hparams.val_facts)
+                           if p.kind in ("prompt", "paraphrase")]
+
+    def _collate(self, batch: list[list[int]]) -> dict[str, torch.Tensor]:
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.full((len(batch), width), self.tokenizer.pad_token_id, dtype=torch.long)
+        attention = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = torch.tensor(ids)
+            attention[row, : len(ids)] = 1
+        labels = input_ids.masked_fill(attention == 0, -100)
+        return {"input_ids": input_ids, "attention_mask": attention, "labels": labels}
+
+    def train_dataloader(self) -> DataLoader:
+        sampler = LengthGroupedBatches([len(x) for x in self.train_ids], self.hparams.batch_size, self.hparams.seed)
+        return DataLoader(self.train_ids, batch_sampler=sampler, collate_fn=self._collate)
+
+    def val_dataloader(self) -> DataLoader:
+        # One batch holding every probe: the module scores them with batched greedy generation.
+        return DataLoader([self.probes], batch_size=None, collate_fn=lambda x: x)

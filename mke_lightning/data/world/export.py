@@ -1,0 +1,75 @@
+"""Writing and reading the exported world directory (the embedded default data).
+
+Layout of a world directory::
+
+    world.json          config, entities (surface form per language), facts, splits, edit targets
+    train.jsonl         edit cases in the unified schema (design.md §3.1), one case a line
+    val.jsonl
+    test.jsonl
+    corpus.jsonl        pretraining rows: {"lang", "kind", "prompt", "answer", "end", "text"}
+
+Every file is written atomically; :func:`export_world` is what ``mke world generate`` runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from mke_lightning.data.reading import write_edit_cases
+from mke_lightning.data.world.generator import World, WorldConfig, build_world
+
+SPLITS = ("train", "val", "test")
+
+
+def _write_json_lines(rows, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
+def world_summary(world: World) -> dict:
+    return {
+        "config": dataclasses.asdict(world.config),
+        "entities": {e.id: {"type": e.type, "names": e.names} for e in world.entities.values()},
+        "facts": [{"subject": s, "relation": r, "object": o, "object_new": world.new_objects[(s, r)],
+                   "split": world.split_of[s]} for (s, r), o in world.facts.items()],
+    }
+
+
+def export_world(out_dir: str | Path, config: WorldConfig | None = None) -> dict[str, int]:
+    """Generate the world for ``config`` and write it under ``out_dir``; returns the number of rows per file."""
+    world = build_world(config)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    tmp = out / "world.json.tmp"
+    tmp.write_text(json.dumps(world_summary(world), ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(out / "world.json")
+    for split in SPLITS:
+        cases = world.edit_cases(split)
+        write_edit_cases(cases, out / f"{split}.jsonl")
+        counts[split] = len(cases)
+    corpus = list(world.corpus())
+    _write_json_lines(corpus, out / "corpus.jsonl")
+    counts["corpus"] = len(corpus)
+    return counts
+
+
+def load_world_config(world_dir: str | Path) -> WorldConfig:
+    """The :class:`WorldConfig` a world directory was generated with."""
+    raw = json.loads((Path(world_dir) / "world.json").read_text(encoding="utf-8"))["config"]
+    raw["split_fractions"] = tuple(raw["split_fractions"])
+    raw["languages"] = tuple(raw["languages"])
+    return WorldConfig(**raw)
+
+
+def read_corpus(world_dir: str | Path) -> list[dict[str, str]]:
+    path = Path(world_dir) / "corpus.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(f"world corpus not found: {path} (run `mke world generate --out {world_dir}`)")
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

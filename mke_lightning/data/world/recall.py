@@ -1,0 +1,63 @@
+"""Fact recall of a model on the world: does greedy decoding produce the true object?
+
+Probes are built from the world: for every fact and language, the edit prompt (template 0) and each paraphrase
+template with the true object; for every person and chain, the two-hop questions with the pre-edit answer,
+grouped by whether that person's two-hop questions were in the pretraining corpus (train/val split) or held out
+(test split). A probe counts as recalled when the greedy continuation, cut to the answer's token length and
+stripped, equals the answer exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import NamedTuple
+
+from mke_lightning.data.languages import target_separator
+from mke_lightning.data.world import lexicon
+from mke_lightning.data.world.generator import CHAINS, World
+from mke_lightning.evaluation.generation import greedy_continuations
+
+
+class Probe(NamedTuple):
+    lang: str
+    kind: str  # "prompt", "paraphrase", "two_hop_seen", "two_hop_heldout"
+    prompt: str
+    answer: str
+
+
+def world_probes(world: World, languages=None, max_facts: int | None = None) -> list[Probe]:
+    languages = languages or world.config.languages
+    facts = list(world.facts.items())
+    if max_facts is not None:
+        facts = facts[:: max(1, len(facts) // max_facts)][:max_facts]
+    probes = []
+    for (subj, rel), obj in facts:
+        for lang in languages:
+            for i, tpl in enumerate(lexicon.TEMPLATES[rel][lang]):
+                probes.append(Probe(lang, "prompt" if i == 0 else "paraphrase",
+                                    tpl.format(s=world.name(subj, lang)), world.name(obj, lang)))
+    people = world.of_type("person")
+    if max_facts is not None:
+        people = people[:: max(1, len(people) // max(1, max_facts // 8))]
+    for person in people:
+        kind = "two_hop_heldout" if world.split_of[person] == "test" else "two_hop_seen"
+        for chain in CHAINS:
+            answer = world.two_hop(person, chain)
+            for lang in languages:
+                for tpl in lexicon.TWO_HOP_TEMPLATES[chain][lang]:
+                    probes.append(Probe(lang, kind, tpl.format(s=world.name(person, lang)), world.name(answer, lang)))
+    return probes
+
+
+def measure_recall(model, tokenizer, probes: list[Probe], batch_size: int = 128) -> dict[str, dict[str, float]]:
+    """Exact-match recall per kind and language: ``{kind: {lang: accuracy, "all": accuracy}}``."""
+    budgets = [len(tokenizer(target_separator(p.lang) + p.answer, add_special_tokens=False)["input_ids"])
+               for p in probes]
+    answers = greedy_continuations(model, tokenizer, [p.prompt for p in probes], budgets, batch_size=batch_size)
+    hits: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for probe, answer in zip(probes, answers):
+        ok = int(answer.strip() == probe.answer)
+        for lang in (probe.lang, "all"):
+            hits[probe.kind][lang][0] += ok
+            hits[probe.kind][lang][1] += 1
+    return {kind: {lang: c / n for lang, (c, n) in sorted(per.items())} for kind, per in hits.items()}

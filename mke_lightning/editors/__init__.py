@@ -1,0 +1,9 @@
+"""Editors: one sub-package (or module) per method, registered by name in :data:`EDITORS`."""
+
+from mke_lightning.editors.applied import AppliedEdit, NoEdit, WeightEdit
+from mke_lightning.editors.base import EDITORS, BaseEditor, register_editor
+from mke_lightning.editors.ft import FineTuneEditor, FTLEditor, FTMEditor
+from mke_lightning.editors.unedited import UneditedEditor
+
+__all__ = ["EDITORS", "AppliedEdit", "BaseEditor", "FTLEditor", "FTMEditor", "FineTuneEditor", "NoEdit",
+           "UneditedEditor", "WeightEdit", "register_editor"]

@@ -1,0 +1,80 @@
+"""The editor contract (design.md §3.3): every editor is a LightningModule registered by name that implements
+``edit(cases, src_lang) -> AppliedEdit``.
+
+The base class owns the frozen base model and its tokenizer (loaded once, in ``configure_model``, from any HF
+causal LM path or hub id), and gives training-free editors the no-op ``validation_step`` / ``test_step`` that
+Lightning needs: the :class:`~mke_lightning.evaluation.callback.EditEvaluationCallback` does the scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import lightning as L
+
+from mke_lightning.data.schema import EditCase
+from mke_lightning.editors.applied import AppliedEdit
+from mke_lightning.models.loading import load_causal_lm
+
+#: name -> editor class; filled by :func:`register_editor`.
+EDITORS: dict[str, type[BaseEditor]] = {}
+
+
+def register_editor(name: str):
+    """Class decorator: register an editor under ``name`` (used by the tests, ``mke bench`` and the docs)."""
+
+    def wrap(cls: type[BaseEditor]) -> type[BaseEditor]:
+        if name in EDITORS and EDITORS[name] is not cls:
+            raise ValueError(f"editor name {name!r} is taken by {EDITORS[name].__qualname__}")
+        cls.editor_name = name
+        EDITORS[name] = cls
+        return cls
+
+    return wrap
+
+
+class BaseEditor(L.LightningModule):
+    """Base of every editor.
+
+    Class attributes:
+        editor_name: the registry name.
+        uses_parallel_views: the method reads other languages' views of the case being edited (reports show it).
+    """
+
+    editor_name: ClassVar[str] = ""
+    uses_parallel_views: ClassVar[bool] = False
+
+    def __init__(self, model_name_or_path: str = "checkpoints/world-gpt2", dtype: str = "float32"):
+        """Options (each one is a command-line option of `mke`).
+
+        Args:
+            model_name_or_path: the base causal LM: a local HF directory (default: the shipped GPT-2 world model) or
+                a hub id such as ``ai-forever/mGPT``.
+            dtype: parameter dtype of the base model (``float32``, ``bfloat16``, ``float16``).
+        """
+        super().__init__()
+        self.model_name_or_path, self.dtype_name = model_name_or_path, dtype
+        self.base_model = None
+        self.tokenizer = None
+
+    def configure_model(self) -> None:
+        if self.base_model is None:
+            self.base_model, self.tokenizer = load_causal_lm(self.model_name_or_path, self.dtype_name)
+
+    def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
+        """Return the edit of ``cases`` (their ``src_lang`` views) as a context manager; it is applied on entry."""
+        raise NotImplementedError
+
+    def transfer_batch_to_device(self, batch, device, dataloader_idx):
+        # Batches are lists of EditCase (text): editors tokenize per language themselves, nothing to move.
+        return batch
+
+    def validation_step(self, batch, batch_idx):
+        return None
+
+    def test_step(self, batch, batch_idx):
+        return None
+
+    def configure_optimizers(self):
+        return None

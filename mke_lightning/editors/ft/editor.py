@@ -1,0 +1,137 @@
+"""FT-L and FT-M: fine-tune one or more FFN output projections on the edit (methods.md §1), optionally with SSS.
+
+Decisions:
+* the trained parameters are the weights of the FFN output projection of ``layers`` (module found by the
+  architecture adapter);
+* Adam (lr ``5e-4``, ``num_steps`` 25) as the ROME/EasyEdit baselines; a step is skipped and the loop ends once the
+  loss is below ``early_stop_loss`` (1e-2);
+* ``norm_constraint``: after each step every weight is clamped into ``[W0 − ε, W0 + ε]`` (the "L" of FT-L);
+  ``None`` for unconstrained fine-tuning;
+* the edit is computed once in ``edit`` (weights optimised, saved, and the originals copied back) and returned as a
+  :class:`~mke_lightning.editors.applied.WeightEdit`, so entering/leaving the context swaps exact tensors;
+* ``sss_weight`` C > 0 trains on ``(1 − C)·L + C·SSS`` (SSS on the final hidden states of the edit input,
+  differentiable); the reference FT-SSS uses C = 0.9.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import torch
+
+from mke_lightning.data.schema import EditCase
+from mke_lightning.editors.applied import AppliedEdit, WeightEdit
+from mke_lightning.editors.base import BaseEditor, register_editor
+from mke_lightning.editors.ft.objectives import OBJECTIVES
+from mke_lightning.evaluation.scorer import encode_prompt_target
+from mke_lightning.losses.sss import SSSRegularizer
+from mke_lightning.models.adapter import ArchitectureAdapter
+
+
+class FineTuneEditor(BaseEditor):
+    def __init__(
+        self,
+        model_name_or_path: str = "checkpoints/world-gpt2",
+        dtype: str = "float32",
+        layers: list[int] | None = None,
+        objective: Literal["target_new", "prompt_last"] = "target_new",
+        lr: float = 5e-4,
+        num_steps: int = 25,
+        norm_constraint: float | None = None,
+        early_stop_loss: float = 1e-2,
+        sss_weight: float = 0.0,
+    ):
+        """Options (each one is a command-line option of `mke`).
+
+        Args:
+            model_name_or_path: the base causal LM (local HF directory or hub id).
+            dtype: parameter dtype of the base model.
+            layers: indices of the blocks whose FFN output projection is trained (negative counts from the end);
+                ``None``: ``[0]``.
+            objective: ``target_new`` (FT-M, teacher-forced) or ``prompt_last`` (FT-L of the ROME paper).
+            lr: Adam learning rate.
+            num_steps: optimisation steps per edit.
+            norm_constraint: L∞ radius ε around the original weights (``None``: unconstrained).
+            early_stop_loss: stop once the loss is below this value.
+            sss_weight: weight C of the SSS regulariser, ``(1 − C)·L + C·SSS``; 0 disables it.
+        """
+        super().__init__(model_name_or_path, dtype)
+        self.save_hyperparameters()
+        if objective not in OBJECTIVES:
+            raise ValueError(f"model.objective must be one of {sorted(OBJECTIVES)}, got {objective!r}")
+        if num_steps < 1:
+            raise ValueError("model.num_steps must be >= 1")
+        self.layers = list(layers) if layers is not None else [0]
+        self.sss = SSSRegularizer(sss_weight) if sss_weight > 0 else None
+        self.last_losses: list[float] = []
+
+    def trained_parameter_names(self) -> list[str]:
+        adapter = ArchitectureAdapter(self.base_model)
+        return [adapter.ffn_out_name(layer) + ".weight" for layer in self.layers]
+
+    def edit_loss(self, batch) -> torch.Tensor:
+        out = self.base_model(input_ids=batch.input_ids, attention_mask=batch.attention_mask,
+                              output_hidden_states=self.sss is not None)
+        loss = OBJECTIVES[self.hparams.objective](out.logits, batch.labels)
+        if self.sss is not None:
+            loss, _ = self.sss(loss, out.hidden_states[-1])
+        return loss
+
+    def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
+        model, h = self.base_model, self.hparams
+        names = self.trained_parameter_names()
+        params = dict(model.named_parameters())
+        views = [case.views[src_lang] for case in cases]
+        with torch.inference_mode(False), torch.enable_grad():
+            batch = encode_prompt_target(self.tokenizer, [v.prompt for v in views], [v.target_new for v in views],
+                                         [src_lang] * len(views)).to(self.device)
+            trained = [params[n] for n in names]
+            originals = [p.detach().clone() for p in trained]
+            for p in trained:
+                p.requires_grad_(True)
+            optimizer = torch.optim.Adam(trained, lr=h.lr)
+            self.last_losses = []
+            try:
+                for _ in range(h.num_steps):
+                    loss = self.edit_loss(batch)
+                    value = loss.detach().item()
+                    if not torch.isfinite(loss.detach()):
+                        raise FloatingPointError(f"{self.editor_name}: non-finite edit loss for {[c.case_id for c in cases]}")
+                    self.last_losses.append(value)
+                    if value < h.early_stop_loss:
+                        break
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+                    if h.norm_constraint is not None:
+                        with torch.no_grad():
+                            for p, p0 in zip(trained, originals):
+                                p.copy_(torch.clamp(p, p0 - h.norm_constraint, p0 + h.norm_constraint))
+                new_values = {n: p.detach().clone() for n, p in zip(names, trained)}
+            finally:
+                with torch.no_grad():
+                    for p, p0 in zip(trained, originals):
+                        p.requires_grad_(False)
+                        p.copy_(p0)
+        return WeightEdit(model, new_values)
+
+
+@register_editor("ft_l")
+class FTLEditor(FineTuneEditor):
+    """FT-L (ROME paper baseline): the ``prompt_last`` objective with an L∞ norm constraint."""
+
+    def __init__(self, model_name_or_path: str = "checkpoints/world-gpt2", dtype: str = "float32",
+                 layers: list[int] | None = None, objective: Literal["target_new", "prompt_last"] = "prompt_last",
+                 lr: float = 5e-4, num_steps: int = 25, norm_constraint: float | None = 5e-4,
+                 early_stop_loss: float = 1e-2, sss_weight: float = 0.0):
+        """Options (each one is a command-line option of `mke`).
+
+        Args: as :class:`FineTuneEditor`, with FT-L's defaults (``prompt_last``, ε = 5e-4)."""
+        super().__init__(model_name_or_path, dtype, layers, objective, lr, num_steps, norm_constraint, early_stop_loss,
+                         sss_weight)
+
+
+@register_editor("ft_m")
+class FTMEditor(FineTuneEditor):
+    """FT-M (EasyEdit): the teacher-forced ``target_new`` objective, unconstrained by default."""

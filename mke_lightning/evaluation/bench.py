@@ -1,0 +1,133 @@
+"""``mke bench --config X.yaml``: speed and memory of an editor under the evaluation loop's settings.
+
+Prints a short table and writes JSON with: per-edit latency (median, p90; computing and applying an edit and
+restoring the model), evaluation throughput (cases/s for the full src×tgt matrix of metrics, edit time excluded),
+peak memory (process peak RSS on CPU; peak allocated CUDA memory on GPU) and, with ``--compare_naive``, the same
+evaluation through a naive per-prompt scorer (one forward per pair, one generation per prompt), with the largest
+difference between the two sets of metric values.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import torch
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size):
+    from mke_lightning.evaluation.case_scoring import pre_edit_answers, score_cases
+    from mke_lightning.metrics import CrossLingualMetrics
+
+    coll = CrossLingualMetrics(metrics, src_langs, tgt_langs)
+    edit_times, eval_time = [], 0.0
+    with torch.inference_mode(False), torch.no_grad():
+        t0 = time.perf_counter()
+        pre = pre_edit_answers(editor.base_model, editor.tokenizer, cases, tgt_langs, None, batch_size) \
+            if "loc_f1" in metrics else None
+        eval_time += time.perf_counter() - t0
+        for case in cases:
+            for src in src_langs:
+                if src not in case.views:
+                    continue
+                t0 = time.perf_counter()
+                edit = editor.edit([case], src)
+                edit.__enter__()
+                t1 = time.perf_counter()
+                values = score_cases(editor.base_model, editor.tokenizer, [case], tgt_langs, metrics, pre, None,
+                                     batch_size)[0]
+                t2 = time.perf_counter()
+                edit.__exit__(None, None, None)
+                edit_times.append(t1 - t0 + time.perf_counter() - t2)
+                eval_time += t2 - t1
+                for metric, per_lang in values.items():
+                    for tgt, v in per_lang.items():
+                        coll.update(metric, src, tgt, v)
+    return coll.compute("bench"), edit_times, eval_time
+
+
+def bench(config: list[str], cases: int = 50, compare_naive: bool = False, output: str | None = "bench.json",
+          scoring_batch_size: int = 256) -> dict:
+    """Benchmark the editor of an experiment config on its test data.
+
+    Args:
+        config: experiment config file(s) (as for ``mke test --config``).
+        cases: number of test cases (the first ones of the test split).
+        compare_naive: also run the naive per-prompt scorer and report the speed-up and value agreement.
+        output: JSON file for the figures (``None``: print only).
+        scoring_batch_size: sequences per padded forward / generation of the batched scorer.
+    """
+    from mke_lightning.cli import MkeCLI
+    from mke_lightning.evaluation.callback import EditEvaluationCallback
+
+    args = [x for c in config for x in ("--config", c)]
+    cli = MkeCLI(args=args, run=False)
+    editor, dm = cli.model, cli.datamodule
+    callback = next((c for c in cli.trainer.callbacks if isinstance(c, EditEvaluationCallback)), None)
+    callback = callback or EditEvaluationCallback()
+    dm.setup("test")
+    selected = dm.splits["test"][:cases]
+    src = callback.edit_languages or dm.edit_languages
+    tgt = callback.eval_languages or dm.eval_languages
+    editor.configure_model()
+    if torch.cuda.is_available():
+        editor.to("cuda")
+        torch.cuda.reset_peak_memory_stats()
+    values, edit_times, eval_time = _evaluate(editor, selected, src, tgt, callback.metric_names, scoring_batch_size)
+    n_edits = len(edit_times)
+    result = {
+        "editor": type(editor).__name__, "config": config, "cases": len(selected), "edits": n_edits,
+        "src_languages": src, "tgt_languages": tgt, "device": str(editor.device),
+        "edit_latency_s": {"median": statistics.median(edit_times), "p90": _percentile(edit_times, 0.9)},
+        "eval_cases_per_s": n_edits / eval_time,
+        "peak_memory_mb": (torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_available()
+                           else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "metrics": {k: v for k, v in values.items() if k.endswith(("/mono", "/cross"))},
+    }
+    if compare_naive:
+        naive_values, _, naive_time = _evaluate(editor, selected, src, tgt, callback.metric_names, 1)
+        result["naive_eval_cases_per_s"] = n_edits / naive_time
+        result["batched_speedup"] = naive_time / eval_time
+        result["max_abs_metric_difference"] = max(abs(values[k] - naive_values[k]) for k in values)
+    print(f"| editor | edits | edit latency median (s) | p90 (s) | eval cases/s | peak MB |")
+    print(f"|---|---|---|---|---|---|")
+    print(f"| {result['editor']} | {n_edits} | {result['edit_latency_s']['median']:.4f} | "
+          f"{result['edit_latency_s']['p90']:.4f} | {result['eval_cases_per_s']:.2f} | {result['peak_memory_mb']:.0f} |")
+    if compare_naive:
+        print(f"naive scorer: {result['naive_eval_cases_per_s']:.2f} cases/s; batched speed-up "
+              f"{result['batched_speedup']:.1f}x; max |metric difference| {result['max_abs_metric_difference']:.2e}")
+    if output:
+        Path(output).write_text(json.dumps(result, indent=1))
+    return result
+
+
+def bench_cli(argv: list[str]) -> None:
+    """``mke bench --config A.yaml [--config B.yaml] [options]``: ``--config`` is taken here (jsonargparse would read
+    it as a config of the command itself), the options go through jsonargparse."""
+    from jsonargparse import CLI
+
+    configs, rest, args = [], [], iter(argv)
+    for arg in args:
+        if arg == "--config":
+            configs.append(next(args, ""))
+        elif arg.startswith("--config="):
+            configs.append(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+    if not configs and not {"-h", "--help"} & set(rest):
+        raise FileNotFoundError("mke bench needs an experiment config: mke bench --config configs/ft_m.yaml")
+
+    def options(cases: int = 50, compare_naive: bool = False, output: str | None = "bench.json",
+                scoring_batch_size: int = 256) -> dict:
+        """Benchmark an editor (see ``bench``); pass the experiment with ``--config``."""
+        return bench(configs, cases, compare_naive, output, scoring_batch_size)
+
+    CLI(options, args=rest, as_positional=False)

@@ -1,0 +1,194 @@
+"""``EditEvaluationCallback``: one evaluation loop for every editor (design.md §3.4).
+
+On validation and test batches (lists of :class:`EditCase`), for each source language in ``edit_languages``:
+apply the edit (``editor.edit(cases, src)``), score every target language in ``eval_languages`` with one teacher-
+forced pass and one greedy generation (:mod:`mke_lightning.evaluation.case_scoring`), and restore the model.
+
+Modes:
+* ``single`` (default): one case at a time, restored after each;
+* ``batch``: the cases of a dataloader batch are edited together (set ``data.batch_size`` to the edit batch size);
+* ``sequential``: edits accumulate (no restore) through the epoch, per source language; after every
+  ``sequential_every`` edits, the cases of that window are scored with all edits so far applied. The model is
+  restored at the end of the epoch. Under DDP each process runs its own sequence over its shard.
+
+Pre-edit answers (for loc_f1) are computed once per case before any edit. Metrics live in a
+:class:`~mke_lightning.metrics.CrossLingualMetrics` (torchmetrics, synced across processes) and are logged as
+``{stage}/{metric}/{s}-{t}``, ``/mono`` and ``/cross``; each metric's src×tgt matrix goes to TensorBoard as a
+heatmap, and the hyperparameters are logged with the headline metrics for the HParams tab.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+from typing import Literal
+
+import lightning as L
+import torch
+from lightning.pytorch.callbacks import Callback
+
+from mke_lightning.evaluation.case_scoring import ALL_METRICS, pre_edit_answers, score_cases
+from mke_lightning.metrics import CrossLingualMetrics
+
+log = logging.getLogger(__name__)
+
+HEADLINE = ("es", "ps", "ns", "qs", "rel_f1", "gen_f1", "loc_f1")
+
+
+class EditEvaluationCallback(Callback):
+    def __init__(
+        self,
+        mode: Literal["single", "batch", "sequential"] = "single",
+        sequential_every: int = 10,
+        metrics: list[str] | None = None,
+        edit_languages: list[str] | None = None,
+        eval_languages: list[str] | None = None,
+        max_new_tokens: int | None = None,
+        scoring_batch_size: int = 256,
+        log_heatmaps: bool = True,
+    ):
+        """Options (each one is a command-line option of `mke`).
+
+        Args:
+            mode: ``single``, ``batch`` or ``sequential`` (see the module docstring).
+            sequential_every: in ``sequential`` mode, score after every this many edits.
+            metrics: which of es, ps, ns, qs, rel_f1, gen_f1, loc_f1 to compute (``None``: all the data allows).
+            edit_languages: source languages (``None``: the datamodule's ``edit_languages``).
+            eval_languages: target languages (``None``: the datamodule's ``eval_languages``).
+            max_new_tokens: cap on greedy answer length (``None``: each reference's own token length).
+            scoring_batch_size: sequences per padded forward / generation batch.
+            log_heatmaps: log each metric's src×tgt matrix as a TensorBoard image.
+        """
+        super().__init__()
+        if mode not in ("single", "batch", "sequential"):
+            raise ValueError(f"mode must be single, batch or sequential, got {mode!r}")
+        unknown = [m for m in metrics or () if m not in ALL_METRICS]
+        if unknown:
+            raise ValueError(f"unknown metrics {unknown}; known: {list(ALL_METRICS)}")
+        if sequential_every < 1:
+            raise ValueError("sequential_every must be >= 1")
+        self.mode, self.sequential_every = mode, sequential_every
+        self.metric_names = list(metrics) if metrics else list(ALL_METRICS)
+        self.edit_languages, self.eval_languages = edit_languages, eval_languages
+        self.max_new_tokens, self.scoring_batch_size, self.log_heatmaps = max_new_tokens, scoring_batch_size, log_heatmaps
+        self.collections: dict[str, CrossLingualMetrics] = {}
+        self.results: dict[str, dict[str, float]] = {}
+        self.cases_scored = 0
+        self._pending: list = []
+
+    # ---- set-up ---------------------------------------------------------------------------------------------
+    def _languages(self, trainer: L.Trainer) -> tuple[list[str], list[str]]:
+        dm = trainer.datamodule
+        src = self.edit_languages or getattr(dm, "edit_languages", None)
+        tgt = self.eval_languages or getattr(dm, "eval_languages", None)
+        if not src or not tgt:
+            raise ValueError("EditEvaluationCallback needs edit_languages and eval_languages (from the datamodule "
+                             "or the callback's arguments)")
+        return list(src), list(tgt)
+
+    def _start(self, trainer: L.Trainer, pl_module, stage: str) -> None:
+        src, tgt = self._languages(trainer)
+        # Created outside inference mode: the loop updates the states with autograd-capable editors running.
+        with torch.inference_mode(False):
+            collection = CrossLingualMetrics(self.metric_names, src, tgt).to(pl_module.device)
+        self.collections[stage] = collection
+        self._pending = []
+
+    def on_validation_epoch_start(self, trainer, pl_module):
+        self._start(trainer, pl_module, "val")
+
+    def on_test_epoch_start(self, trainer, pl_module):
+        self._start(trainer, pl_module, "test")
+
+    # ---- the loop -------------------------------------------------------------------------------------------
+    def _score(self, pl_module, stage: str, cases, src: str, pre_edit) -> None:
+        collection = self.collections[stage]
+        per_case = score_cases(pl_module.base_model, pl_module.tokenizer, cases, collection.tgt, self.metric_names,
+                               pre_edit, self.max_new_tokens, self.scoring_batch_size)
+        for values in per_case:
+            for metric, per_lang in values.items():
+                for tgt, value in per_lang.items():
+                    collection.update(metric, src, tgt, value)
+        self.cases_scored += len(cases)
+
+    def _pre_edit(self, pl_module, stage: str, cases):
+        if "loc_f1" not in self.metric_names:
+            return None
+        return pre_edit_answers(pl_module.base_model, pl_module.tokenizer, cases, self.collections[stage].tgt,
+                                self.max_new_tokens, self.scoring_batch_size)
+
+    def _run_batch(self, pl_module, stage: str, batch) -> None:
+        cases = list(batch)
+        if self.mode == "sequential":
+            self._pending.extend(cases)
+            return
+        with torch.inference_mode(False), torch.no_grad():
+            pre_edit = self._pre_edit(pl_module, stage, cases)
+            for src in self.collections[stage].src:
+                editable = [c for c in cases if src in c.views]
+                if self.mode == "single":
+                    for case in editable:
+                        with pl_module.edit([case], src):
+                            self._score(pl_module, stage, [case], src, pre_edit)
+                elif editable:
+                    with pl_module.edit(editable, src):
+                        self._score(pl_module, stage, editable, src, pre_edit)
+
+    def _run_sequential(self, pl_module, stage: str) -> None:
+        cases, self._pending = self._pending, []
+        with torch.inference_mode(False), torch.no_grad():
+            pre_edit = self._pre_edit(pl_module, stage, cases)
+            for src in self.collections[stage].src:
+                editable = [c for c in cases if src in c.views]
+                with contextlib.ExitStack() as stack:
+                    for start in range(0, len(editable), self.sequential_every):
+                        window = editable[start:start + self.sequential_every]
+                        for case in window:
+                            stack.enter_context(pl_module.edit([case], src))
+                        self._score(pl_module, stage, window, src, pre_edit)
+
+    def on_validation_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0):
+        self._run_batch(pl_module, "val", batch)
+
+    def on_test_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0):
+        self._run_batch(pl_module, "test", batch)
+
+    # ---- logging --------------------------------------------------------------------------------------------
+    def _finish(self, trainer: L.Trainer, pl_module, stage: str) -> None:
+        if self.mode == "sequential":
+            self._run_sequential(pl_module, stage)
+        collection = self.collections[stage]
+        values = collection.compute(stage)
+        self.results[stage] = values
+        # The metric states are already synced across processes by torchmetrics: no second reduction.
+        pl_module.log_dict({k: v for k, v in values.items() if not math.isnan(v)}, sync_dist=False)
+        if trainer.is_global_zero and trainer.logger is not None:
+            self._log_figures(trainer, collection, stage)
+            headline = {f"{stage}/{m}/{k}": values[f"{stage}/{m}/{k}"] for m in HEADLINE for k in ("mono", "cross")
+                        if f"{stage}/{m}/{k}" in values}
+            params = dict(pl_module.hparams)
+            params.update({"editor": type(pl_module).__name__, "mode": self.mode,
+                           "uses_parallel_views": getattr(pl_module, "uses_parallel_views", False)})
+            with contextlib.suppress(Exception):  # loggers without hparams support
+                trainer.logger.log_hyperparams(params, headline)
+        collection.reset()
+
+    def _log_figures(self, trainer, collection: CrossLingualMetrics, stage: str) -> None:
+        experiment = getattr(trainer.logger, "experiment", None)
+        if not self.log_heatmaps or not hasattr(experiment, "add_figure"):
+            return
+        from mke_lightning.evaluation.heatmap import matrix_figure
+
+        for metric in collection.metric_names:
+            matrix = collection.matrix(metric)
+            if torch.isnan(matrix).all():
+                continue
+            fig = matrix_figure(matrix, collection.src, collection.tgt, f"{stage} {metric}")
+            experiment.add_figure(f"{stage}/{metric}/matrix", fig, global_step=trainer.global_step)
+
+    def on_validation_epoch_end(self, trainer, pl_module):
+        self._finish(trainer, pl_module, "val")
+
+    def on_test_epoch_end(self, trainer, pl_module):
+        self._finish(trainer, pl_module, "test")

@@ -1,0 +1,124 @@
+"""Scoring edited cases: everything one applied edit needs, in one teacher-forced pass and one generation.
+
+For a set of cases (one applied edit covers them all) and target languages, :func:`score_cases` gathers every
+teacher-forced pair (ES, PS: prompt/paraphrase × {target_new, target_true}) and every greedy prompt (NS, QS,
+rel_f1, gen_f1, loc_f1) across cases and languages, runs **one** batched scoring call and **one** batched
+generation call, and returns per-case metric values keyed by target language. Pre-edit answers for loc_f1 come
+from :func:`pre_edit_answers`, computed once per case (not once per source language).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from mke_lightning.data.schema import EditCase
+from mke_lightning.evaluation.generation import greedy_continuations
+from mke_lightning.evaluation.scorer import score_targets, target_token_ids
+from mke_lightning.metrics import functional as F
+
+#: Metrics computed when the views allow them.
+ALL_METRICS = ("es", "ps", "ns", "qs", "rel_f1", "gen_f1", "loc_f1")
+
+
+def _budget(tokenizer, answer: str, lang: str, max_new_tokens: int | None) -> int:
+    n = len(target_token_ids(tokenizer, answer, lang))
+    return min(n, max_new_tokens) if max_new_tokens else n
+
+
+def pre_edit_answers(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str],
+                     max_new_tokens: int | None = None, batch_size: int = 128) -> dict[str, dict[str, list[str]]]:
+    """Greedy answers of the unedited model on every neighbourhood prompt: ``{case_id: {lang: [answers]}}``."""
+    prompts, budgets, keys = [], [], []
+    for case in cases:
+        for lang in langs:
+            view = case.views.get(lang)
+            for qa in view.neighborhood if view else ():
+                prompts.append(qa.prompt)
+                budgets.append(_budget(tokenizer, qa.answer, lang, max_new_tokens))
+                keys.append((case.case_id, lang))
+    answers = greedy_continuations(model, tokenizer, prompts, budgets, batch_size) if prompts else []
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for (case_id, lang), answer in zip(keys, answers):
+        out[case_id][lang].append(answer)
+    return {k: dict(v) for k, v in out.items()}
+
+
+def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str], metrics: Sequence[str],
+                pre_edit: dict[str, dict[str, list[str]]] | None = None, max_new_tokens: int | None = None,
+                batch_size: int = 128) -> list[dict[str, dict[str, float]]]:
+    """Per case, ``{metric: {target_lang: value}}`` for the metrics the case's views support."""
+    want = set(metrics)
+    pairs: list[tuple[str, str, str]] = []  # (prompt, target, lang) for teacher forcing
+    greedy: list[tuple[str, int]] = []  # (prompt, budget)
+    plan = []  # per case, per lang: index ranges into pairs / greedy
+    for case in cases:
+        case_plan = {}
+        for lang in langs:
+            view = case.views.get(lang)
+            if view is None:
+                continue
+            item: dict[str, tuple[int, int]] = {}
+
+            def add_pairs(prompts, key):
+                start = len(pairs)
+                for p in prompts:
+                    pairs.append((p, view.target_new, lang))
+                    pairs.append((p, view.target_true, lang))
+                item[key] = (start, len(pairs))
+
+            def add_greedy(prompts, answers, key):
+                start = len(greedy)
+                greedy.extend((p, _budget(tokenizer, a, lang, max_new_tokens)) for p, a in zip(prompts, answers))
+                item[key] = (start, len(greedy))
+
+            if view.target_true is not None:
+                if "es" in want:
+                    add_pairs([view.prompt], "es")
+                if "ps" in want and view.paraphrases:
+                    add_pairs(view.paraphrases, "ps")
+            if "rel_f1" in want:
+                add_greedy([view.prompt], [view.target_new], "rel_f1")
+            if "gen_f1" in want and view.paraphrases:
+                add_greedy(view.paraphrases, [view.target_new] * len(view.paraphrases), "gen_f1")
+            if view.neighborhood and ({"ns", "loc_f1"} & want):
+                add_greedy([qa.prompt for qa in view.neighborhood], [qa.answer for qa in view.neighborhood], "nb")
+            if "qs" in want and view.multihop:
+                add_greedy([qa.prompt for qa in view.multihop], [qa.answer for qa in view.multihop], "qs")
+            case_plan[lang] = item
+        plan.append(case_plan)
+
+    logps = score_targets(model, tokenizer, [p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs],
+                          batch_size) if pairs else None
+    answers = greedy_continuations(model, tokenizer, [g[0] for g in greedy], [g[1] for g in greedy],
+                                   batch_size) if greedy else []
+
+    results = []
+    for case, case_plan in zip(cases, plan):
+        values: dict[str, dict[str, float]] = defaultdict(dict)
+        for lang, item in case_plan.items():
+            view = case.views[lang]
+            for key in ("es", "ps"):
+                if key in item:
+                    s, e = item[key]
+                    new, true = logps[s:e:2], logps[s + 1:e:2]
+                    values[key][lang] = F.edit_success(new[0], true[0]) if key == "es" else F.paraphrase_score(new, true)
+            if "rel_f1" in item:
+                s, _ = item["rel_f1"]
+                values["rel_f1"][lang] = F.rel_f1(answers[s], view.target_new, lang)
+            if "gen_f1" in item:
+                s, e = item["gen_f1"]
+                values["gen_f1"][lang] = F.gen_f1(answers[s:e], view.target_new, lang)
+            if "nb" in item:
+                s, e = item["nb"]
+                if "ns" in want:
+                    values["ns"][lang] = F.neighborhood_score(answers[s:e], [qa.answer for qa in view.neighborhood], lang)
+                if "loc_f1" in want:
+                    if pre_edit is None or lang not in pre_edit.get(case.case_id, {}):
+                        raise ValueError(f"loc_f1 needs pre-edit answers for case {case.case_id} ({lang})")
+                    values["loc_f1"][lang] = F.loc_f1(answers[s:e], pre_edit[case.case_id][lang], lang)
+            if "qs" in item:
+                s, e = item["qs"]
+                values["qs"][lang] = F.question_score(answers[s:e], [qa.answer for qa in view.multihop], lang)
+        results.append(dict(values))
+    return results

@@ -1,0 +1,46 @@
+"""Batched greedy generation with left padding and the KV cache (``model.generate``).
+
+Each prompt has its own answer budget (the reference's token length); a batch generates up to its largest budget
+and every row is cut back to its own before decoding, so short answers are not judged on extra tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+
+@torch.no_grad()
+def greedy_continuations(model, tokenizer, prompts: Sequence[str], max_new_tokens: Sequence[int] | int,
+                         batch_size: int = 64) -> list[str]:
+    """Greedy continuations of ``prompts``, each cut to its ``max_new_tokens`` and decoded without special tokens."""
+    budgets = [max_new_tokens] * len(prompts) if isinstance(max_new_tokens, int) else list(max_new_tokens)
+    if len(budgets) != len(prompts):
+        raise ValueError(f"{len(prompts)} prompts but {len(budgets)} token budgets")
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    device = next(model.parameters()).device
+    # Sort by budget so each batch generates about as long as it needs; restore the order at the end.
+    order = sorted(range(len(prompts)), key=lambda i: budgets[i])
+    out: list[str] = [""] * len(prompts)
+    was_training = model.training
+    model.eval()
+    try:
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            encoded = [tokenizer(prompts[i])["input_ids"] for i in idx]
+            width = max(len(e) for e in encoded)
+            input_ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+            attention = torch.zeros((len(idx), width), dtype=torch.long)
+            for row, ids in enumerate(encoded):  # left padding: the last prompt token sits at the last column
+                input_ids[row, width - len(ids):] = torch.tensor(ids)
+                attention[row, width - len(ids):] = 1
+            steps = max(budgets[i] for i in idx)
+            generated = model.generate(input_ids=input_ids.to(device), attention_mask=attention.to(device),
+                                       max_new_tokens=steps, do_sample=False, pad_token_id=pad_id,
+                                       eos_token_id=None, use_cache=True)[:, width:]
+            for row, i in enumerate(idx):
+                out[i] = tokenizer.decode(generated[row, :budgets[i]].tolist(), skip_special_tokens=True)
+    finally:
+        model.train(was_training)
+    return out

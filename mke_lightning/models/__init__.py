@@ -1,0 +1,1 @@
+"""Models: loading causal LMs and tokenizers, the world tokenizer, and world-model pretraining."""

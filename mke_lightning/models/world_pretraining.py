@@ -1,0 +1,131 @@
+"""Pretraining the world models: a GPT-2- or LLaMA-architecture causal LM learns the world corpus.
+
+``mke fit --config configs/world/pretrain_gpt2.yaml`` (or ``pretrain_llama.yaml``) runs it. The HF model is
+built in ``configure_model`` from the tokenizer the datamodule provides (vocabulary size, special tokens), trained
+with AdamW under linear warm-up and cosine decay, validated by exact-match fact recall, and written with
+``save_pretrained`` (safetensors + tokenizer files) to ``export_dir`` when fit ends, so every later config
+loads it with ``AutoModelForCausalLM.from_pretrained``.
+
+Decisions: the GPT-2 model keeps HF's Conv1D projections (as mGPT); the LLaMA model has a gated MLP, RMSNorm,
+rotary positions and grouped-query attention (as LLaMA/Qwen); both tie input and output embeddings to stay small.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Literal
+
+import lightning as L
+import torch
+
+from mke_lightning.data.world.recall import measure_recall
+
+
+def build_world_model(arch: str, vocab_size: int, special: dict[str, int], hidden_size: int, num_layers: int,
+                      num_heads: int, num_kv_heads: int, intermediate_size: int | None, max_positions: int):
+    from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
+
+    if arch == "gpt2":
+        config = GPT2Config(vocab_size=vocab_size, n_positions=max_positions, n_embd=hidden_size, n_layer=num_layers,
+                            n_head=num_heads, n_inner=intermediate_size, resid_pdrop=0.0, embd_pdrop=0.0,
+                            attn_pdrop=0.0, tie_word_embeddings=True, **special)
+        return GPT2LMHeadModel(config)
+    if arch == "llama":
+        config = LlamaConfig(vocab_size=vocab_size, hidden_size=hidden_size, num_hidden_layers=num_layers,
+                             num_attention_heads=num_heads, num_key_value_heads=num_kv_heads,
+                             intermediate_size=intermediate_size or 64 * math.ceil(hidden_size * 8 / 3 / 64),
+                             max_position_embeddings=max_positions, tie_word_embeddings=True, **special)
+        return LlamaForCausalLM(config)
+    raise ValueError(f"arch must be 'gpt2' or 'llama', got {arch!r}")
+
+
+class WorldModelPretraining(L.LightningModule):
+    def __init__(
+        self,
+        arch: Literal["gpt2", "llama"] = "gpt2",
+        hidden_size: int = 128,
+        num_layers: int = 4,
+        num_heads: int = 4,
+        num_kv_heads: int = 2,
+        intermediate_size: int | None = None,
+        max_positions: int = 64,
+        lr: float = 3e-3,
+        weight_decay: float = 0.01,
+        warmup_steps: int = 300,
+        min_lr_ratio: float = 0.05,
+        export_dir: str | None = "checkpoints/world-gpt2",
+    ):
+        """Options (each one is a command-line option of `mke`).
+
+        Args:
+            arch: ``gpt2`` (Conv1D projections, learned positions, LayerNorm) or ``llama`` (gated MLP, RMSNorm,
+                rotary, grouped-query attention).
+            hidden_size: model width.
+            num_layers: transformer blocks.
+            num_heads: attention heads.
+            num_kv_heads: key/value heads (LLaMA only).
+            intermediate_size: FFN width; ``None`` = 4x width (GPT-2) or ~8/3x width (LLaMA).
+            max_positions: longest sequence the model accepts.
+            lr: peak AdamW learning rate.
+            weight_decay: AdamW weight decay (matrices only).
+            warmup_steps: linear warm-up steps before cosine decay.
+            min_lr_ratio: final learning rate as a fraction of ``lr``.
+            export_dir: where ``save_pretrained`` writes model + tokenizer at the end of fit (``None``: don't).
+        """
+        super().__init__()
+        self.save_hyperparameters()
+        self.model = None
+        self.tokenizer = None
+
+    def configure_model(self) -> None:
+        if self.model is not None:
+            return
+        self.tokenizer = self.trainer.datamodule.tokenizer
+        tok = self.tokenizer
+        longest = max((len(ids) for ids in getattr(self.trainer.datamodule, "train_ids", [])), default=0)
+        if longest > self.hparams.max_positions:
+            raise ValueError(f"the longest corpus sequence has {longest} tokens, more than model.max_positions = "
+                             f"{self.hparams.max_positions}: raise model.max_positions or data.vocab_size")
+        special = {"bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id}
+        h = self.hparams
+        self.model = build_world_model(h.arch, len(tok), special, h.hidden_size, h.num_layers, h.num_heads,
+                                       h.num_kv_heads, h.intermediate_size, h.max_positions)
+
+    def training_step(self, batch, batch_idx):
+        loss = self.model(**batch).loss
+        if not torch.isfinite(loss):
+            raise FloatingPointError(f"non-finite pretraining loss at step {self.global_step}")
+        self.log("train/loss", loss, prog_bar=True)
+        return loss
+
+    def validation_step(self, probes, batch_idx):
+        recall = measure_recall(self.model, self.tokenizer, probes)
+        for kind, per_lang in recall.items():
+            for lang, value in per_lang.items():
+                key = f"val/recall_{kind}" if lang == "all" else f"val/recall_{kind}/{lang}"
+                self.log(key, value, prog_bar=lang == "all", batch_size=1)
+
+    def configure_optimizers(self):
+        decay = [p for n, p in self.model.named_parameters() if p.ndim >= 2]
+        no_decay = [p for n, p in self.model.named_parameters() if p.ndim < 2]
+        optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": self.hparams.weight_decay},
+                                       {"params": no_decay, "weight_decay": 0.0}], lr=self.hparams.lr,
+                                      betas=(0.9, 0.98))
+        total = max(1, int(self.trainer.estimated_stepping_batches))
+        warm, floor = self.hparams.warmup_steps, self.hparams.min_lr_ratio
+
+        def schedule(step: int) -> float:
+            if step < warm:
+                return (step + 1) / warm
+            progress = min(1.0, (step - warm) / max(1, total - warm))
+            return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+        return {"optimizer": optimizer,
+                "lr_scheduler": {"scheduler": torch.optim.lr_scheduler.LambdaLR(optimizer, schedule), "interval": "step"}}
+
+    def on_fit_end(self) -> None:
+        if self.hparams.export_dir and self.trainer.is_global_zero:
+            out = Path(self.hparams.export_dir)
+            self.model.save_pretrained(out)
+            self.tokenizer.save_pretrained(out)
