@@ -22,9 +22,9 @@ from lightning.pytorch.cli import ArgsType, LightningCLI
 
 # Importing these modules makes their classes resolvable by short name in configs.
 import mke_lightning.data.datamodule  # noqa: F401
+import mke_lightning.data.world.corpus_datamodule  # noqa: F401
 import mke_lightning.editors  # noqa: F401
 import mke_lightning.evaluation  # noqa: F401
-import mke_lightning.data.world.corpus_datamodule  # noqa: F401
 import mke_lightning.models.world_pretraining  # noqa: F401
 
 TRAINER_DEFAULTS = {

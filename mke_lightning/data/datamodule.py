@@ -1,7 +1,8 @@
 """``EditDataModule``: edit cases in the unified schema (JSON/JSONL files) for training and evaluating editors.
 
 Batches are lists of :class:`~mke_lightning.data.schema.EditCase` (editors and the evaluation callback tokenize
-per language themselves). Under DDP Lightning's distributed sampler shards the cases across ranks.
+per language themselves). Under DDP, training cases are sharded by Lightning's distributed sampler; validation and
+test cases by an unrepeated sampler, so every case is scored exactly once whatever the number of processes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import random
 
 import lightning as L
+import torch.distributed as dist
 from torch.utils.data import DataLoader
 
 from mke_lightning.data.languages import normalize_lang
@@ -92,8 +94,16 @@ class EditDataModule(L.LightningDataModule):
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
         if split not in self.splits:
             raise ValueError(f"no {split} data: set data.{split}_path")
-        return DataLoader(self.splits[split], batch_size=self.hparams.batch_size, shuffle=shuffle,
-                          collate_fn=_collate_cases, num_workers=self.hparams.num_workers)
+        cases = self.splits[split]
+        sampler = None
+        if not shuffle and dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+            # Each case evaluated exactly once across processes: Lightning's default DistributedSampler would pad
+            # the shards with repeated cases, and the synced metrics would then differ from a 1-process run.
+            from lightning.pytorch.overrides.distributed import UnrepeatedDistributedSampler
+
+            sampler = UnrepeatedDistributedSampler(cases, shuffle=False)
+        return DataLoader(cases, batch_size=self.hparams.batch_size, shuffle=shuffle and sampler is None,
+                          sampler=sampler, collate_fn=_collate_cases, num_workers=self.hparams.num_workers)
 
     def train_dataloader(self) -> DataLoader:
         return self._loader("train", shuffle=True)

@@ -97,8 +97,8 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
         result["naive_eval_cases_per_s"] = n_edits / naive_time
         result["batched_speedup"] = naive_time / eval_time
         result["max_abs_metric_difference"] = max(abs(values[k] - naive_values[k]) for k in values)
-    print(f"| editor | edits | edit latency median (s) | p90 (s) | eval cases/s | peak MB |")
-    print(f"|---|---|---|---|---|---|")
+    print("| editor | edits | edit latency median (s) | p90 (s) | eval cases/s | peak MB |")
+    print("|---|---|---|---|---|---|")
     print(f"| {result['editor']} | {n_edits} | {result['edit_latency_s']['median']:.4f} | "
           f"{result['edit_latency_s']['p90']:.4f} | {result['eval_cases_per_s']:.2f} | {result['peak_memory_mb']:.0f} |")
     if compare_naive:

@@ -20,8 +20,10 @@ heatmap, and the hyperparameters are logged with the headline metrics for the HP
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
+import os
 from typing import Literal
 
 import lightning as L
@@ -47,6 +49,7 @@ class EditEvaluationCallback(Callback):
         max_new_tokens: int | None = None,
         scoring_batch_size: int = 256,
         log_heatmaps: bool = True,
+        results_path: str | None = None,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -59,6 +62,8 @@ class EditEvaluationCallback(Callback):
             max_new_tokens: cap on greedy answer length (``None``: each reference's own token length).
             scoring_batch_size: sequences per padded forward / generation batch.
             log_heatmaps: log each metric's src×tgt matrix as a TensorBoard image.
+            results_path: also write ``{stage: {key: value}}`` as JSON here at the end of each evaluation epoch
+                (``None``: into the logger's run directory as ``edit_metrics.json`` when there is a logger).
         """
         super().__init__()
         if mode not in ("single", "batch", "sequential"):
@@ -68,7 +73,7 @@ class EditEvaluationCallback(Callback):
             raise ValueError(f"unknown metrics {unknown}; known: {list(ALL_METRICS)}")
         if sequential_every < 1:
             raise ValueError("sequential_every must be >= 1")
-        self.mode, self.sequential_every = mode, sequential_every
+        self.mode, self.sequential_every, self.results_path = mode, sequential_every, results_path
         self.metric_names = list(metrics) if metrics else list(ALL_METRICS)
         self.edit_languages, self.eval_languages = edit_languages, eval_languages
         self.max_new_tokens, self.scoring_batch_size, self.log_heatmaps = max_new_tokens, scoring_batch_size, log_heatmaps
@@ -94,6 +99,7 @@ class EditEvaluationCallback(Callback):
             collection = CrossLingualMetrics(self.metric_names, src, tgt).to(pl_module.device)
         self.collections[stage] = collection
         self._pending = []
+        self.cases_scored = 0
 
     def on_validation_epoch_start(self, trainer, pl_module):
         self._start(trainer, pl_module, "val")
@@ -163,6 +169,8 @@ class EditEvaluationCallback(Callback):
         self.results[stage] = values
         # The metric states are already synced across processes by torchmetrics: no second reduction.
         pl_module.log_dict({k: v for k, v in values.items() if not math.isnan(v)}, sync_dist=False)
+        if trainer.is_global_zero:
+            self._write_results(trainer)
         if trainer.is_global_zero and trainer.logger is not None:
             self._log_figures(trainer, collection, stage)
             headline = {f"{stage}/{m}/{k}": values[f"{stage}/{m}/{k}"] for m in HEADLINE for k in ("mono", "cross")
@@ -173,6 +181,15 @@ class EditEvaluationCallback(Callback):
             with contextlib.suppress(Exception):  # loggers without hparams support
                 trainer.logger.log_hyperparams(params, headline)
         collection.reset()
+
+    def _write_results(self, trainer) -> None:
+        path = self.results_path
+        if path is None and trainer.logger is not None and trainer.logger.log_dir:
+            path = os.path.join(trainer.logger.log_dir, "edit_metrics.json")
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as fh:
+                json.dump({"cases_scored": self.cases_scored, **self.results}, fh, indent=1)
 
     def _log_figures(self, trainer, collection: CrossLingualMetrics, stage: str) -> None:
         experiment = getattr(trainer.logger, "experiment", None)

@@ -74,3 +74,13 @@ def test_bad_callback_options():
         EditEvaluationCallback(metrics=["es", "bleu"])
     with pytest.raises(ValueError, match="mode"):
         EditEvaluationCallback(mode="parallel")
+
+
+def test_results_written_as_json(tiny_models, data_file, tmp_path):
+    import json
+
+    out = tmp_path / "metrics.json"
+    results, _ = _test(UneditedEditor(tiny_models["llama"]), data_file, tmp_path, metrics=["loc_f1"],
+                       results_path=str(out))
+    written = json.loads(out.read_text())
+    assert written["test"] == results and written["cases_scored"] == 4 * 2  # 4 cases x 2 source languages

@@ -17,7 +17,7 @@ SMALL = WorldConfig(seed=1, n_people=12, n_cities=6, n_countries=3, n_companies=
 
 
 @pytest.fixture(scope="module")
-def small_world(tmp_path_factory):
+def small_world_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("world")
     export_world(out, SMALL)
     return out
@@ -36,10 +36,10 @@ def _fit(arch: str, world: Path, out: Path) -> Path:
 
 
 @pytest.mark.parametrize("arch", ["gpt2", "llama"])
-def test_fit_exports_a_loadable_model_and_logs(arch, small_world, tmp_path):
+def test_fit_exports_a_loadable_model_and_logs(arch, small_world_dir, tmp_path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    export = _fit(arch, small_world, tmp_path)
+    export = _fit(arch, small_world_dir, tmp_path)
     model = AutoModelForCausalLM.from_pretrained(export)
     tok = AutoTokenizer.from_pretrained(export)
     assert model.config.model_type == arch and model.config.vocab_size == len(tok)
@@ -53,17 +53,17 @@ def test_fit_exports_a_loadable_model_and_logs(arch, small_world, tmp_path):
     assert {"train/loss", "val/recall_prompt", "val/recall_prompt/th"} <= set(acc.Tags()["scalars"])
 
 
-def test_sequences_longer_than_the_model_are_an_error(small_world, tmp_path, capsys):
+def test_sequences_longer_than_the_model_are_an_error(small_world_dir, tmp_path, capsys):
     with pytest.raises(SystemExit):
         cli_main(["fit", "--config", str(REPO / "configs/world/pretrain_gpt2.yaml"), "--trainer.max_epochs", "1",
                   "--trainer.logger", "false", "--trainer.default_root_dir", str(tmp_path),
                   "--model.init_args.max_positions", "8", "--model.init_args.export_dir",
-                  str(tmp_path / "m"), "--data.init_args.world_dir", str(small_world),
+                  str(tmp_path / "m"), "--data.init_args.world_dir", str(small_world_dir),
                   "--data.init_args.tokenizer_dir", str(tmp_path / "tok"), "--data.init_args.vocab_size", "400"])
     assert "more than model.max_positions = 8" in capsys.readouterr().err
 
 
-def test_same_seed_same_weights(small_world, tmp_path):
-    a = load_file(_fit("gpt2", small_world, tmp_path / "a") / "model.safetensors")
-    b = load_file(_fit("gpt2", small_world, tmp_path / "b") / "model.safetensors")
+def test_same_seed_same_weights(small_world_dir, tmp_path):
+    a = load_file(_fit("gpt2", small_world_dir, tmp_path / "a") / "model.safetensors")
+    b = load_file(_fit("gpt2", small_world_dir, tmp_path / "b") / "model.safetensors")
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

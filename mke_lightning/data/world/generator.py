@@ -26,6 +26,7 @@ from mke_lightning.data.languages import target_separator
 from mke_lightning.data.schema import QA, EditCase, LangView
 from mke_lightning.data.world import lexicon
 from mke_lightning.data.world.names import (
+    SCRIPT_OF,
     check_unique,
     country_name,
     distinct_roots,
@@ -33,7 +34,6 @@ from mke_lightning.data.world.names import (
     person_name,
     place_name,
     transliterate,
-    SCRIPT_OF,
 )
 
 #: relation -> (subject type, object type)
