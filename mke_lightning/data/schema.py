@@ -59,10 +59,9 @@ class LangView:
     @property
     def subject_span(self) -> tuple[int, int]:
         """Character offsets ``(start, end)`` of the last occurrence of the subject in the prompt."""
-        start = self.prompt.rfind(self.subject)
-        if start < 0:
-            raise ValueError(f"subject {self.subject!r} does not occur in prompt {self.prompt!r}")
-        return start, start + len(self.subject)
+        from mke_lightning.data.spans import subject_char_span
+
+        return subject_char_span(self.prompt, self.subject)
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,12 @@ from mke_lightning.data.languages import target_separator
 from mke_lightning.data.schema import QA, EditCase, LangView
 from mke_lightning.data.world import lexicon
 from mke_lightning.data.world.names import (
-    SCRIPT_OF,
     check_unique,
     country_name,
     distinct_roots,
     language_name,
     person_name,
     place_name,
-    transliterate,
 )
 
 #: relation -> (subject type, object type)
@@ -241,4 +239,4 @@ def build_world(config: WorldConfig | None = None) -> World:
     return world
 
 
-__all__ = ["CHAINS", "RELATIONS", "World", "WorldConfig", "build_world", "SCRIPT_OF", "transliterate"]
+__all__ = ["CHAINS", "RELATIONS", "World", "WorldConfig", "build_world"]
