@@ -54,6 +54,7 @@ class BaseEditor(L.LightningModule):
             dtype: parameter dtype of the base model (``float32``, ``bfloat16``, ``float16``).
         """
         super().__init__()
+        self.save_hyperparameters()  # subclasses with more options call it again with theirs
         self.model_name_or_path, self.dtype_name = model_name_or_path, dtype
         self.base_model = None
         self.tokenizer = None

@@ -45,6 +45,15 @@ def test_unedited_keys_and_exact_locality(tiny_models, data_file, tmp_path):
     acc = EventAccumulator(str(Path(trainer.logger.log_dir)))
     acc.Reload()
     assert "test/es/matrix" in acc.Tags()["images"]
+    # The HParams tab: hyperparameters written together with the headline metrics.
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
+    content = acc.PluginTagToContent("hparams")
+    session = plugin_data_pb2.HParamsPluginData.FromString(content["_hparams_/session_start_info"])
+    assert "model_name_or_path" in session.session_start_info.hparams
+    assert session.session_start_info.hparams["editor"].string_value == "UneditedEditor"
+    experiment = plugin_data_pb2.HParamsPluginData.FromString(content["_hparams_/experiment"])
+    assert "test/loc_f1/mono" in {m.name.tag for m in experiment.experiment.metric_infos}
 
 
 @pytest.mark.parametrize("mode", ["batch", "sequential"])
