@@ -3,8 +3,8 @@
 Prints a short table and writes JSON with: per-edit latency (median, p90; computing and applying an edit and
 restoring the model), evaluation throughput (cases/s for the full src×tgt matrix of metrics, edit time excluded),
 peak memory (process peak RSS on CPU; peak allocated CUDA memory on GPU) and, with ``--compare_naive``, the same
-evaluation through a naive per-prompt scorer (one forward per pair, one generation per prompt), with the largest
-difference between the two sets of metric values.
+evaluation through a naive per-prompt scorer (one forward per (prompt, target) pair, one generation per prompt),
+with the largest difference between the two sets of metric values.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size):
+def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=False):
     from mke_lightning.evaluation.case_scoring import pre_edit_answers, score_cases
     from mke_lightning.metrics import CrossLingualMetrics
 
@@ -43,7 +43,7 @@ def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size):
                 edit.__enter__()
                 t1 = time.perf_counter()
                 values = score_cases(editor.base_model, editor.tokenizer, [case], tgt_langs, metrics, pre, None,
-                                     batch_size)[0]
+                                     batch_size, share_prompts=not naive)[0]
                 t2 = time.perf_counter()
                 edit.__exit__(None, None, None)
                 edit_times.append(t1 - t0 + time.perf_counter() - t2)
@@ -93,7 +93,7 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
         "metrics": {k: v for k, v in values.items() if k.endswith(("/mono", "/cross"))},
     }
     if compare_naive:
-        naive_values, _, naive_time = _evaluate(editor, selected, src, tgt, callback.metric_names, 1)
+        naive_values, _, naive_time = _evaluate(editor, selected, src, tgt, callback.metric_names, 1, naive=True)
         result["naive_eval_cases_per_s"] = n_edits / naive_time
         result["batched_speedup"] = naive_time / eval_time
         result["max_abs_metric_difference"] = max(abs(values[k] - naive_values[k]) for k in values)

@@ -12,31 +12,35 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+import torch
+
 from mke_lightning.data.schema import EditCase
 from mke_lightning.evaluation.generation import greedy_continuations
-from mke_lightning.evaluation.scorer import score_targets, target_token_ids
+from mke_lightning.evaluation.scorer import score_target_groups, score_targets, targets_token_ids
 from mke_lightning.metrics import functional as F
 
 #: Metrics computed when the views allow them.
 ALL_METRICS = ("es", "ps", "ns", "qs", "rel_f1", "gen_f1", "loc_f1")
 
 
-def _budget(tokenizer, answer: str, lang: str, max_new_tokens: int | None) -> int:
-    n = len(target_token_ids(tokenizer, answer, lang))
-    return min(n, max_new_tokens) if max_new_tokens else n
+def _budgets(tokenizer, answers: Sequence[str], langs: Sequence[str], max_new_tokens: int | None) -> list[int]:
+    """Greedy answer lengths: each reference's token count (capped by ``max_new_tokens``), one tokenizer call."""
+    lengths = [len(ids) for ids in targets_token_ids(tokenizer, answers, langs)]
+    return [min(n, max_new_tokens) for n in lengths] if max_new_tokens else lengths
 
 
 def pre_edit_answers(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str],
                      max_new_tokens: int | None = None, batch_size: int = 128) -> dict[str, dict[str, list[str]]]:
     """Greedy answers of the unedited model on every neighbourhood prompt: ``{case_id: {lang: [answers]}}``."""
-    prompts, budgets, keys = [], [], []
+    prompts, references, keys = [], [], []
     for case in cases:
         for lang in langs:
             view = case.views.get(lang)
             for qa in view.neighborhood if view else ():
                 prompts.append(qa.prompt)
-                budgets.append(_budget(tokenizer, qa.answer, lang, max_new_tokens))
+                references.append(qa.answer)
                 keys.append((case.case_id, lang))
+    budgets = _budgets(tokenizer, references, [lang for _, lang in keys], max_new_tokens)
     answers = greedy_continuations(model, tokenizer, prompts, budgets, batch_size) if prompts else []
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for (case_id, lang), answer in zip(keys, answers):
@@ -46,11 +50,15 @@ def pre_edit_answers(model, tokenizer, cases: Sequence[EditCase], langs: Sequenc
 
 def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str], metrics: Sequence[str],
                 pre_edit: dict[str, dict[str, list[str]]] | None = None, max_new_tokens: int | None = None,
-                batch_size: int = 128) -> list[dict[str, dict[str, float]]]:
-    """Per case, ``{metric: {target_lang: value}}`` for the metrics the case's views support."""
+                batch_size: int = 128, share_prompts: bool = True) -> list[dict[str, dict[str, float]]]:
+    """Per case, ``{metric: {target_lang: value}}`` for the metrics the case's views support.
+
+    ``share_prompts`` runs each ES/PS prompt once for both of its targets (``target_new``, ``target_true``); with
+    ``False`` every (prompt, target) pair is its own sequence (same values, the naive way).
+    """
     want = set(metrics)
     pairs: list[tuple[str, str, str]] = []  # (prompt, target, lang) for teacher forcing
-    greedy: list[tuple[str, int]] = []  # (prompt, budget)
+    greedy: list[tuple[str, str, str]] = []  # (prompt, reference answer, lang)
     plan = []  # per case, per lang: index ranges into pairs / greedy
     for case in cases:
         case_plan = {}
@@ -69,7 +77,7 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
 
             def add_greedy(prompts, answers, key):
                 start = len(greedy)
-                greedy.extend((p, _budget(tokenizer, a, lang, max_new_tokens)) for p, a in zip(prompts, answers))
+                greedy.extend((p, a, lang) for p, a in zip(prompts, answers))
                 item[key] = (start, len(greedy))
 
             if view.target_true is not None:
@@ -88,10 +96,18 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
             case_plan[lang] = item
         plan.append(case_plan)
 
-    logps = score_targets(model, tokenizer, [p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs],
-                          batch_size) if pairs else None
-    answers = greedy_continuations(model, tokenizer, [g[0] for g in greedy], [g[1] for g in greedy],
-                                   batch_size) if greedy else []
+    if not pairs:
+        logps = None
+    elif share_prompts:  # pairs come as (prompt, new), (prompt, true): one group per prompt
+        groups = score_target_groups(model, tokenizer, [p[0] for p in pairs[::2]],
+                                     [[a[1], b[1]] for a, b in zip(pairs[::2], pairs[1::2])], [p[2] for p in pairs[::2]],
+                                     batch_size)
+        logps = torch.cat(groups)
+    else:
+        logps = score_targets(model, tokenizer, [p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs],
+                              batch_size)
+    budgets = _budgets(tokenizer, [g[1] for g in greedy], [g[2] for g in greedy], max_new_tokens)
+    answers = greedy_continuations(model, tokenizer, [g[0] for g in greedy], budgets, batch_size) if greedy else []
 
     results = []
     for case, case_plan in zip(cases, plan):

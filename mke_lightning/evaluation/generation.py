@@ -28,7 +28,7 @@ def greedy_continuations(model, tokenizer, prompts: Sequence[str], max_new_token
     try:
         for start in range(0, len(order), batch_size):
             idx = order[start:start + batch_size]
-            encoded = [tokenizer(prompts[i])["input_ids"] for i in idx]
+            encoded = tokenizer([prompts[i] for i in idx])["input_ids"]
             width = max(len(e) for e in encoded)
             input_ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
             attention = torch.zeros((len(idx), width), dtype=torch.long)

@@ -30,10 +30,19 @@ class PromptTargetBatch:
 
 def target_token_ids(tokenizer, target: str, lang: str) -> list[int]:
     """Token ids of ``target`` as it follows a prompt in ``lang`` (with the language's separator)."""
-    ids = tokenizer(target_separator(lang) + target, add_special_tokens=False)["input_ids"]
-    if not ids:
-        raise ValueError(f"target {target!r} encodes to no token")
-    return ids
+    return targets_token_ids(tokenizer, [target], [lang])[0]
+
+
+def targets_token_ids(tokenizer, targets: Sequence[str], langs: Sequence[str]) -> list[list[int]]:
+    """:func:`target_token_ids` for many targets in one tokenizer call."""
+    if not targets:
+        return []
+    encoded = tokenizer([target_separator(lang) + t for t, lang in zip(targets, langs)],
+                        add_special_tokens=False)["input_ids"]
+    for target, ids in zip(targets, encoded):
+        if not ids:
+            raise ValueError(f"target {target!r} encodes to no token")
+    return encoded
 
 
 def encode_prompt_target(tokenizer, prompts: Sequence[str], targets: Sequence[str], langs: Sequence[str]) -> PromptTargetBatch:
@@ -41,7 +50,7 @@ def encode_prompt_target(tokenizer, prompts: Sequence[str], targets: Sequence[st
         raise ValueError("prompts, targets and langs must have the same length")
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     prompt_ids = tokenizer(list(prompts))["input_ids"]
-    rows = [(p, target_token_ids(tokenizer, t, lang)) for p, t, lang in zip(prompt_ids, targets, langs)]
+    rows = list(zip(prompt_ids, targets_token_ids(tokenizer, targets, langs)))
     width = max(len(p) + len(t) for p, t in rows)
     input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
     attention = torch.zeros((len(rows), width), dtype=torch.long)
@@ -72,6 +81,96 @@ def mean_target_logprob(logits: torch.Tensor, labels: torch.Tensor) -> torch.Ten
     return logp.sum(-1) / mask.sum(-1).clamp(min=1)
 
 
+#: Config fields of models whose logits are not just ``lm_head(last_hidden_state)``: those take the full forward.
+_LOGIT_POSTPROCESSING = ("final_logit_softcapping", "logit_scale", "logits_scaling", "output_multiplier_scale")
+
+
+def _trunk_and_head(model):
+    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    trunk = getattr(model, "base_model", None)
+    config = getattr(model, "config", None)
+    if head is None or trunk is None or trunk is model or any(getattr(config, k, None) for k in _LOGIT_POSTPROCESSING):
+        return None, None
+    return trunk, head
+
+
+def batch_target_logprobs(model, batch: PromptTargetBatch) -> torch.Tensor:
+    """Mean-token log P(target | prompt) per row of ``batch``.
+
+    The LM head (and the softmax over the vocabulary) is applied only at the positions that predict a target token,
+    not at every prompt position: the trunk's last hidden states are computed once and projected where needed.
+    Models whose logits need more than the head fall back to the full forward.
+    """
+    trunk, head = _trunk_and_head(model)
+    if trunk is None:
+        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
+        return mean_target_logprob(logits, batch.labels)
+    hidden = trunk(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
+    targets = batch.labels[:, 1:]
+    mask = targets != -100  # position t (< T-1) predicts token t + 1
+    logp = torch.log_softmax(head(hidden[:, :-1][mask]).float(), dim=-1)
+    picked = logp.gather(-1, targets[mask].unsqueeze(-1)).squeeze(-1)
+    per_position = torch.zeros(mask.shape, dtype=picked.dtype, device=picked.device)
+    per_position[mask] = picked
+    return per_position.sum(-1) / mask.sum(-1).clamp(min=1)
+
+
+def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Sequence[Sequence[str]],
+                           lang: Sequence[str]) -> list[torch.Tensor] | None:
+    """Mean-token log P(target | prompt) for several targets per prompt, running each prompt once.
+
+    The prompts are encoded left-padded and their key/value cache is repeated for each of their targets, which are
+    then run on top of it (position ids continue from each prompt's own length). Returns one tensor of scores per
+    prompt, or ``None`` when the model does not expose a trunk and an LM head (the caller falls back).
+    """
+    trunk, head = _trunk_and_head(model)
+    if trunk is None or not prompts:
+        return None
+    n = {len(t) for t in targets}
+    if len(n) != 1:
+        raise ValueError("every prompt needs the same number of targets")
+    k = n.pop()
+    device = next(model.parameters()).device
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    p_ids = tokenizer(list(prompts))["input_ids"]
+    width = max(len(x) for x in p_ids)
+    input_ids = torch.full((len(p_ids), width), pad, dtype=torch.long)
+    p_mask = torch.zeros((len(p_ids), width), dtype=torch.long)
+    for i, ids in enumerate(p_ids):
+        input_ids[i, width - len(ids):] = torch.tensor(ids)
+        p_mask[i, width - len(ids):] = 1
+    input_ids, p_mask = input_ids.to(device), p_mask.to(device)
+    out = trunk(input_ids=input_ids, attention_mask=p_mask, position_ids=(p_mask.cumsum(-1) - 1).clamp(min=0),
+                use_cache=True)
+    cache = out.past_key_values
+    cache.batch_repeat_interleave(k)
+    first_logp = torch.log_softmax(head(out.last_hidden_state[:, -1]).float(), dim=-1).repeat_interleave(k, dim=0)
+    flat_targets = [t for ts in targets for t in ts]
+    t_ids = targets_token_ids(tokenizer, flat_targets, [lg for lg in lang for _ in range(k)])
+    t_width = max(len(x) for x in t_ids)
+    tgt = torch.full((len(t_ids), t_width), pad, dtype=torch.long)
+    t_mask = torch.zeros_like(tgt)
+    for i, ids in enumerate(t_ids):
+        tgt[i, : len(ids)] = torch.tensor(ids)
+        t_mask[i, : len(ids)] = 1
+    tgt, t_mask = tgt.to(device), t_mask.to(device)
+    lengths = p_mask.sum(-1).repeat_interleave(k)
+    hidden = trunk(input_ids=tgt, attention_mask=torch.cat([p_mask.repeat_interleave(k, dim=0), t_mask], dim=1),
+                   position_ids=lengths.unsqueeze(1) + torch.arange(t_width, device=device), past_key_values=cache,
+                   use_cache=True).last_hidden_state
+    # token 0 is scored by the prompt's last position; token j > 0 by target position j - 1
+    total = first_logp.gather(-1, tgt[:, :1]).squeeze(-1)
+    later = t_mask[:, 1:].bool()
+    if later.any():
+        logp = torch.log_softmax(head(hidden[:, :-1][later]).float(), dim=-1)
+        picked = logp.gather(-1, tgt[:, 1:][later].unsqueeze(-1)).squeeze(-1)
+        rest = torch.zeros(later.shape, dtype=picked.dtype, device=picked.device)
+        rest[later] = picked
+        total = total + rest.sum(-1)
+    scores = (total / t_mask.sum(-1)).cpu()
+    return list(scores.view(len(prompts), k))
+
+
 @torch.no_grad()
 def score_targets(model, tokenizer, prompts: Sequence[str], targets: Sequence[str], langs: Sequence[str],
                   batch_size: int = 128) -> torch.Tensor:
@@ -84,9 +183,27 @@ def score_targets(model, tokenizer, prompts: Sequence[str], targets: Sequence[st
         idx = order[start:start + batch_size]
         batch = encode_prompt_target(tokenizer, [prompts[i] for i in idx], [targets[i] for i in idx],
                                      [langs[i] for i in idx]).to(device)
-        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
-        out.append(mean_target_logprob(logits, batch.labels).cpu())
+        out.append(batch_target_logprobs(model, batch).cpu())
     scores = torch.cat(out) if out else torch.empty(0)
     result = torch.empty_like(scores)
     result[torch.tensor(order, dtype=torch.long)] = scores
     return result
+
+
+@torch.no_grad()
+def score_target_groups(model, tokenizer, prompts: Sequence[str], targets: Sequence[Sequence[str]],
+                        langs: Sequence[str], batch_size: int = 128) -> list[torch.Tensor]:
+    """Scores of several targets per prompt (each prompt run once, :func:`shared_prompt_logprobs`), chunked by
+    ``batch_size`` prompts; falls back to one sequence per pair for models without a separable LM head."""
+    out: list[torch.Tensor] = []
+    for start in range(0, len(prompts), batch_size):
+        chunk = slice(start, start + batch_size)
+        shared = shared_prompt_logprobs(model, tokenizer, prompts[chunk], targets[chunk], langs[chunk])
+        if shared is None:
+            flat = score_targets(model, tokenizer, [p for p, ts in zip(prompts[chunk], targets[chunk]) for _ in ts],
+                                 [t for ts in targets[chunk] for t in ts],
+                                 [lg for lg, ts in zip(langs[chunk], targets[chunk]) for _ in ts], batch_size)
+            sizes = [len(ts) for ts in targets[chunk]]
+            shared = list(torch.split(flat, sizes))
+        out.extend(shared)
+    return out

@@ -88,3 +88,38 @@ def test_logit_at_t_scores_token_t_plus_1():
     scores = score_targets(model, tok, ["Pamu Ritesen was born in", "帕穆出生于", "Pamu"],
                            ["Ritesene", "里特塞恩", "Ritesen was born"], ["en", "zh", "en"])
     assert torch.all(scores > -1e-3), scores
+
+
+@pytest.mark.parametrize("arch", ["gpt2", "llama"])
+def test_head_only_at_target_positions_equals_full_logits(arch):
+    """The scorer projects only target positions through the LM head; it must equal the full-logits computation."""
+    from mke_lightning.evaluation.scorer import batch_target_logprobs, encode_prompt_target, mean_target_logprob
+    from mke_lightning.models.world_pretraining import build_world_model
+
+    tok = train_world_tokenizer(["Pamu Ritesen was born in Ritesene.", "帕穆出生于里特塞恩。"] * 10, vocab_size=300)
+    torch.manual_seed(0)
+    model = build_world_model(arch, len(tok), {"pad_token_id": tok.pad_token_id}, 32, 2, 2, 1, None, 64).eval()
+    batch = encode_prompt_target(tok, ["Pamu Ritesen was born in", "帕穆出生于", "Pamu"],
+                                 ["Ritesene", "里特塞恩", "Ritesen was born in Ritesene"], ["en", "zh", "en"])
+    with torch.no_grad():
+        full = mean_target_logprob(model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits,
+                                   batch.labels)
+        selective = batch_target_logprobs(model, batch)
+    torch.testing.assert_close(selective, full, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("arch", ["gpt2", "llama"])
+def test_shared_prompt_scoring_equals_one_sequence_per_pair(arch):
+    """Running each prompt once (its KV cache repeated for each target) gives the per-pair scores."""
+    from mke_lightning.evaluation.scorer import score_target_groups
+    from mke_lightning.models.world_pretraining import build_world_model
+
+    tok = train_world_tokenizer(["Pamu Ritesen was born in Ritesene.", "帕穆出生于里特塞恩。"] * 10, vocab_size=300)
+    torch.manual_seed(0)
+    model = build_world_model(arch, len(tok), {"pad_token_id": tok.pad_token_id}, 32, 2, 2, 1, None, 64).eval()
+    prompts, langs = ["Pamu Ritesen was born in", "帕穆出生于", "Pamu"], ["en", "zh", "en"]
+    targets = [["Ritesene", "Pamu"], ["里特塞恩", "帕穆"], ["Ritesen was born in Ritesene", "x"]]
+    shared = torch.stack(score_target_groups(model, tok, prompts, targets, langs, batch_size=2))
+    per_pair = score_targets(model, tok, [p for p, ts in zip(prompts, targets) for _ in ts],
+                             [t for ts in targets for t in ts], [lg for lg, ts in zip(langs, targets) for _ in ts])
+    torch.testing.assert_close(shared, per_pair.view(3, 2), rtol=1e-5, atol=1e-5)
