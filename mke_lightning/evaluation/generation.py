@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import torch
 
+from mke_lightning.models.padding import pad_batch, pad_id_of
+
 
 @torch.no_grad()
 def greedy_continuations(model, tokenizer, prompts: Sequence[str], max_new_tokens: Sequence[int] | int,
@@ -18,7 +20,7 @@ def greedy_continuations(model, tokenizer, prompts: Sequence[str], max_new_token
     budgets = [max_new_tokens] * len(prompts) if isinstance(max_new_tokens, int) else list(max_new_tokens)
     if len(budgets) != len(prompts):
         raise ValueError(f"{len(prompts)} prompts but {len(budgets)} token budgets")
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    pad_id = pad_id_of(tokenizer)
     device = next(model.parameters()).device
     # Sort by budget so each batch generates about as long as it needs; restore the order at the end.
     order = sorted(range(len(prompts)), key=lambda i: budgets[i])
@@ -28,13 +30,9 @@ def greedy_continuations(model, tokenizer, prompts: Sequence[str], max_new_token
     try:
         for start in range(0, len(order), batch_size):
             idx = order[start:start + batch_size]
-            encoded = tokenizer([prompts[i] for i in idx])["input_ids"]
-            width = max(len(e) for e in encoded)
-            input_ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-            attention = torch.zeros((len(idx), width), dtype=torch.long)
-            for row, ids in enumerate(encoded):  # left padding: the last prompt token sits at the last column
-                input_ids[row, width - len(ids):] = torch.tensor(ids)
-                attention[row, width - len(ids):] = 1
+            # left padding: the last prompt token sits at the last column
+            input_ids, attention = pad_batch(tokenizer([prompts[i] for i in idx])["input_ids"], pad_id, "left")
+            width = input_ids.shape[1]
             steps = max(budgets[i] for i in idx)
             generated = model.generate(input_ids=input_ids.to(device), attention_mask=attention.to(device),
                                        max_new_tokens=steps, do_sample=False, pad_token_id=pad_id,

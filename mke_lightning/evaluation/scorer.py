@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 
 from mke_lightning.data.languages import target_separator
+from mke_lightning.models.padding import pad_batch, pad_id_of
 
 
 @dataclass
@@ -48,18 +49,12 @@ def targets_token_ids(tokenizer, targets: Sequence[str], langs: Sequence[str]) -
 def encode_prompt_target(tokenizer, prompts: Sequence[str], targets: Sequence[str], langs: Sequence[str]) -> PromptTargetBatch:
     if not len(prompts) == len(targets) == len(langs):
         raise ValueError("prompts, targets and langs must have the same length")
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     prompt_ids = tokenizer(list(prompts))["input_ids"]
     rows = list(zip(prompt_ids, targets_token_ids(tokenizer, targets, langs)))
-    width = max(len(p) + len(t) for p, t in rows)
-    input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
-    attention = torch.zeros((len(rows), width), dtype=torch.long)
-    labels = torch.full((len(rows), width), -100, dtype=torch.long)
+    input_ids, attention = pad_batch([p + t for p, t in rows], pad_id_of(tokenizer), "right")
+    labels = torch.full_like(input_ids, -100)
     for i, (p, t) in enumerate(rows):
-        seq = p + t
-        input_ids[i, : len(seq)] = torch.tensor(seq)
-        attention[i, : len(seq)] = 1
-        labels[i, len(p): len(seq)] = torch.tensor(t)
+        labels[i, len(p): len(p) + len(t)] = torch.tensor(t)
     return PromptTargetBatch(input_ids, attention, labels)
 
 
@@ -131,14 +126,8 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
         raise ValueError("every prompt needs the same number of targets")
     k = n.pop()
     device = next(model.parameters()).device
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    p_ids = tokenizer(list(prompts))["input_ids"]
-    width = max(len(x) for x in p_ids)
-    input_ids = torch.full((len(p_ids), width), pad, dtype=torch.long)
-    p_mask = torch.zeros((len(p_ids), width), dtype=torch.long)
-    for i, ids in enumerate(p_ids):
-        input_ids[i, width - len(ids):] = torch.tensor(ids)
-        p_mask[i, width - len(ids):] = 1
+    pad = pad_id_of(tokenizer)
+    input_ids, p_mask = pad_batch(tokenizer(list(prompts))["input_ids"], pad, "left")
     input_ids, p_mask = input_ids.to(device), p_mask.to(device)
     out = trunk(input_ids=input_ids, attention_mask=p_mask, position_ids=(p_mask.cumsum(-1) - 1).clamp(min=0),
                 use_cache=True)
@@ -147,12 +136,8 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
     first_logp = torch.log_softmax(head(out.last_hidden_state[:, -1]).float(), dim=-1).repeat_interleave(k, dim=0)
     flat_targets = [t for ts in targets for t in ts]
     t_ids = targets_token_ids(tokenizer, flat_targets, [lg for lg in lang for _ in range(k)])
-    t_width = max(len(x) for x in t_ids)
-    tgt = torch.full((len(t_ids), t_width), pad, dtype=torch.long)
-    t_mask = torch.zeros_like(tgt)
-    for i, ids in enumerate(t_ids):
-        tgt[i, : len(ids)] = torch.tensor(ids)
-        t_mask[i, : len(ids)] = 1
+    tgt, t_mask = pad_batch(t_ids, pad, "right")
+    t_width = tgt.shape[1]
     tgt, t_mask = tgt.to(device), t_mask.to(device)
     lengths = p_mask.sum(-1).repeat_interleave(k)
     hidden = trunk(input_ids=tgt, attention_mask=torch.cat([p_mask.repeat_interleave(k, dim=0), t_mask], dim=1),

@@ -21,6 +21,7 @@ from mke_lightning.data.languages import target_separator
 from mke_lightning.data.world.export import export_world, load_world_config, read_corpus
 from mke_lightning.data.world.generator import WorldConfig, build_world
 from mke_lightning.data.world.recall import world_probes
+from mke_lightning.models.padding import pad_batch
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +113,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
                            if p.kind in ("prompt", "paraphrase")]
 
     def _collate(self, batch: list[list[int]]) -> dict[str, torch.Tensor]:
-        width = max(len(ids) for ids in batch)
-        input_ids = torch.full((len(batch), width), self.tokenizer.pad_token_id, dtype=torch.long)
-        attention = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, ids in enumerate(batch):
-            input_ids[row, : len(ids)] = torch.tensor(ids)
-            attention[row, : len(ids)] = 1
+        input_ids, attention = pad_batch(batch, self.tokenizer.pad_token_id, "right")
         labels = input_ids.masked_fill(attention == 0, -100)
         return {"input_ids": input_ids, "attention_mask": attention, "labels": labels}
 
