@@ -54,7 +54,7 @@ def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=Fa
     return coll.compute("bench"), edit_times, eval_time
 
 
-def bench(config: list[str], cases: int = 50, compare_naive: bool = False, output: str | None = "bench.json",
+def bench(config: list[str], cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
           scoring_batch_size: int = 256) -> dict:
     """Benchmark the editor of an experiment config on its test data.
 
@@ -105,6 +105,7 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
         print(f"naive scorer: {result['naive_eval_cases_per_s']:.2f} cases/s; batched speed-up "
               f"{result['batched_speedup']:.1f}x; max |metric difference| {result['max_abs_metric_difference']:.2e}")
     if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(json.dumps(result, indent=1))
     return result
 
@@ -125,7 +126,7 @@ def bench_cli(argv: list[str]) -> None:
     if not configs and not {"-h", "--help"} & set(rest):
         raise FileNotFoundError("mke bench needs an experiment config: mke bench --config configs/ft_m.yaml")
 
-    def options(cases: int = 50, compare_naive: bool = False, output: str | None = "bench.json",
+    def options(cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
                 scoring_batch_size: int = 256) -> dict:
         """Benchmark an editor (see ``bench``); pass the experiment with ``--config``."""
         return bench(configs, cases, compare_naive, output, scoring_batch_size)
