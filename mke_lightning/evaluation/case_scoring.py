@@ -1,7 +1,7 @@
 """Scoring edited cases: everything one applied edit needs, in one teacher-forced pass and one generation.
 
 For a set of cases (one applied edit covers them all) and target languages, :func:`score_cases` gathers every
-teacher-forced pair (ES, PS: prompt/paraphrase × {target_new, target_true}) and every greedy prompt (NS, QS,
+teacher-forced contrast (ES, PS: a prompt or paraphrase with target_new and target_true) and every greedy prompt (NS, QS,
 rel_f1, gen_f1, loc_f1) across cases and languages, runs **one** batched scoring call and **one** batched
 generation call, and returns per-case metric values keyed by target language. Pre-edit answers for loc_f1 come
 from :func:`pre_edit_answers`, computed once per case (not once per source language).
@@ -57,9 +57,9 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
     ``False`` every (prompt, target) pair is its own sequence (same values, the naive way).
     """
     want = set(metrics)
-    pairs: list[tuple[str, str, str]] = []  # (prompt, target, lang) for teacher forcing
+    contrasts: list[tuple[str, str, str, str]] = []  # (prompt, target_new, target_true, lang) for ES / PS
     greedy: list[tuple[str, str, str]] = []  # (prompt, reference answer, lang)
-    plan = []  # per case, per lang: index ranges into pairs / greedy
+    plan = []  # per case, per lang: index ranges into contrasts / greedy
     for case in cases:
         case_plan = {}
         for lang in langs:
@@ -68,12 +68,10 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
                 continue
             item: dict[str, tuple[int, int]] = {}
 
-            def add_pairs(prompts, key):
-                start = len(pairs)
-                for p in prompts:
-                    pairs.append((p, view.target_new, lang))
-                    pairs.append((p, view.target_true, lang))
-                item[key] = (start, len(pairs))
+            def add_contrasts(prompts, key):
+                start = len(contrasts)
+                contrasts.extend((p, view.target_new, view.target_true, lang) for p in prompts)
+                item[key] = (start, len(contrasts))
 
             def add_greedy(prompts, answers, key):
                 start = len(greedy)
@@ -82,9 +80,9 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
 
             if view.target_true is not None:
                 if "es" in want:
-                    add_pairs([view.prompt], "es")
+                    add_contrasts([view.prompt], "es")
                 if "ps" in want and view.paraphrases:
-                    add_pairs(view.paraphrases, "ps")
+                    add_contrasts(view.paraphrases, "ps")
             if "rel_f1" in want:
                 add_greedy([view.prompt], [view.target_new], "rel_f1")
             if "gen_f1" in want and view.paraphrases:
@@ -96,16 +94,14 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
             case_plan[lang] = item
         plan.append(case_plan)
 
-    if not pairs:
-        logps = None
-    elif share_prompts:  # pairs come as (prompt, new), (prompt, true): one group per prompt
-        groups = score_target_groups(model, tokenizer, [p[0] for p in pairs[::2]],
-                                     [[a[1], b[1]] for a, b in zip(pairs[::2], pairs[1::2])], [p[2] for p in pairs[::2]],
-                                     batch_size)
-        logps = torch.cat(groups)
-    else:
-        logps = score_targets(model, tokenizer, [p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs],
-                              batch_size)
+    logps = None  # (len(contrasts), 2): log P(target_new), log P(target_true)
+    if contrasts and share_prompts:
+        logps = torch.stack(score_target_groups(model, tokenizer, [c[0] for c in contrasts],
+                                                [[c[1], c[2]] for c in contrasts], [c[3] for c in contrasts], batch_size))
+    elif contrasts:
+        logps = score_targets(model, tokenizer, [c[0] for c in contrasts for _ in range(2)],
+                              [t for c in contrasts for t in (c[1], c[2])], [c[3] for c in contrasts for _ in range(2)],
+                              batch_size).view(-1, 2)
     budgets = _budgets(tokenizer, [g[1] for g in greedy], [g[2] for g in greedy], max_new_tokens)
     answers = greedy_continuations(model, tokenizer, [g[0] for g in greedy], budgets, batch_size) if greedy else []
 
@@ -117,7 +113,7 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
             for key in ("es", "ps"):
                 if key in item:
                     s, e = item[key]
-                    new, true = logps[s:e:2], logps[s + 1:e:2]
+                    new, true = logps[s:e, 0], logps[s:e, 1]
                     values[key][lang] = F.edit_success(new[0], true[0]) if key == "es" else F.paraphrase_score(new, true)
             if "rel_f1" in item:
                 s, _ = item["rel_f1"]

@@ -29,13 +29,9 @@ class PromptTargetBatch:
         return PromptTargetBatch(self.input_ids.to(device), self.attention_mask.to(device), self.labels.to(device))
 
 
-def target_token_ids(tokenizer, target: str, lang: str) -> list[int]:
-    """Token ids of ``target`` as it follows a prompt in ``lang`` (with the language's separator)."""
-    return targets_token_ids(tokenizer, [target], [lang])[0]
-
-
 def targets_token_ids(tokenizer, targets: Sequence[str], langs: Sequence[str]) -> list[list[int]]:
-    """:func:`target_token_ids` for many targets in one tokenizer call."""
+    """Token ids of each target as it follows a prompt in its language (with the language's separator), in one
+    tokenizer call."""
     if not targets:
         return []
     encoded = tokenizer([target_separator(lang) + t for t, lang in zip(targets, langs)],
@@ -89,6 +85,16 @@ def _trunk_and_head(model):
     return trunk, head
 
 
+def _head_logprob_sums(head, hidden: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Per row, the sum of log P(targets[b, t]) from ``head(hidden[b, t])`` over the positions where ``mask`` holds;
+    the head and the softmax run only at those positions."""
+    logp = torch.log_softmax(head(hidden[mask]).float(), dim=-1)
+    picked = logp.gather(-1, targets[mask].unsqueeze(-1)).squeeze(-1)
+    per_position = torch.zeros(mask.shape, dtype=picked.dtype, device=picked.device)
+    per_position[mask] = picked
+    return per_position.sum(-1)
+
+
 def batch_target_logprobs(model, batch: PromptTargetBatch) -> torch.Tensor:
     """Mean-token log P(target | prompt) per row of ``batch``.
 
@@ -103,11 +109,7 @@ def batch_target_logprobs(model, batch: PromptTargetBatch) -> torch.Tensor:
     hidden = trunk(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
     targets = batch.labels[:, 1:]
     mask = targets != -100  # position t (< T-1) predicts token t + 1
-    logp = torch.log_softmax(head(hidden[:, :-1][mask]).float(), dim=-1)
-    picked = logp.gather(-1, targets[mask].unsqueeze(-1)).squeeze(-1)
-    per_position = torch.zeros(mask.shape, dtype=picked.dtype, device=picked.device)
-    per_position[mask] = picked
-    return per_position.sum(-1) / mask.sum(-1).clamp(min=1)
+    return _head_logprob_sums(head, hidden[:, :-1], targets, mask) / mask.sum(-1).clamp(min=1)
 
 
 def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Sequence[Sequence[str]],
@@ -147,11 +149,7 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
     total = first_logp.gather(-1, tgt[:, :1]).squeeze(-1)
     later = t_mask[:, 1:].bool()
     if later.any():
-        logp = torch.log_softmax(head(hidden[:, :-1][later]).float(), dim=-1)
-        picked = logp.gather(-1, tgt[:, 1:][later].unsqueeze(-1)).squeeze(-1)
-        rest = torch.zeros(later.shape, dtype=picked.dtype, device=picked.device)
-        rest[later] = picked
-        total = total + rest.sum(-1)
+        total = total + _head_logprob_sums(head, hidden[:, :-1], tgt[:, 1:], later)
     scores = (total / t_mask.sum(-1)).cpu()
     return list(scores.view(len(prompts), k))
 
