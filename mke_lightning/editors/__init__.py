@@ -3,7 +3,8 @@
 from mke_lightning.editors.applied import AppliedEdit, NoEdit, WeightEdit
 from mke_lightning.editors.base import EDITORS, BaseEditor, register_editor
 from mke_lightning.editors.ft import FineTuneEditor, FTLEditor, FTMEditor
+from mke_lightning.editors.mend import MendEditor
 from mke_lightning.editors.unedited import UneditedEditor
 
-__all__ = ["EDITORS", "AppliedEdit", "BaseEditor", "FTLEditor", "FTMEditor", "FineTuneEditor", "NoEdit",
+__all__ = ["EDITORS", "AppliedEdit", "BaseEditor", "FTLEditor", "FTMEditor", "FineTuneEditor", "MendEditor", "NoEdit",
            "UneditedEditor", "WeightEdit", "register_editor"]

@@ -4,7 +4,8 @@ Prints a short table and writes JSON with: per-edit latency (median, p90; comput
 restoring the model), evaluation throughput (cases/s for the full src×tgt matrix of metrics, edit time excluded),
 peak memory (process peak RSS on CPU; peak allocated CUDA memory on GPU) and, with ``--compare_naive``, the same
 evaluation through a naive per-prompt scorer (one forward per (prompt, target) pair, one generation per prompt),
-with the largest difference between the two sets of metric values.
+with the largest difference between the two sets of metric values. ``--train_steps N`` also times N training
+steps of a learned editor (steps/s, cases/s, peak memory; :mod:`.train_bench`), before the edits.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
+import lightning as L
 import torch
 
 
@@ -55,7 +57,7 @@ def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=Fa
 
 
 def bench(config: list[str], cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
-          scoring_batch_size: int = 256) -> dict:
+          scoring_batch_size: int = 256, train_steps: int = 0) -> dict:
     """Benchmark the editor of an experiment config on its test data.
 
     Args:
@@ -64,6 +66,7 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
         compare_naive: also run the naive per-prompt scorer and report the speed-up and value agreement.
         output: JSON file for the figures (``None``: print only).
         scoring_batch_size: sequences per padded forward / generation of the batched scorer.
+        train_steps: time this many training steps first (learned editors; 0: none).
     """
     from mke_lightning.cli import MkeCLI
     from mke_lightning.evaluation.callback import EditEvaluationCallback
@@ -78,6 +81,14 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
     src = callback.edit_languages or dm.edit_languages
     tgt = callback.eval_languages or dm.eval_languages
     editor.configure_model()
+    training = {}
+    if train_steps > 0:
+        if type(editor).training_step is L.LightningModule.training_step:
+            raise ValueError(f"{type(editor).__name__} is not trained: --train_steps applies to learned editors")
+        from mke_lightning.evaluation.train_bench import training_throughput
+
+        training = training_throughput(editor, dm, cli.trainer, train_steps)
+        editor.eval()
     if torch.cuda.is_available():
         editor.to("cuda")
         torch.cuda.reset_peak_memory_stats()
@@ -91,6 +102,7 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
         "peak_memory_mb": (torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_available()
                            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "metrics": {k: v for k, v in values.items() if k.endswith(("/mono", "/cross"))},
+        **training,
     }
     if compare_naive:
         naive_values, _, naive_time = _evaluate(editor, selected, src, tgt, callback.metric_names, 1, naive=True)
@@ -101,6 +113,9 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
     print("|---|---|---|---|---|---|")
     print(f"| {result['editor']} | {n_edits} | {result['edit_latency_s']['median']:.4f} | "
           f"{result['edit_latency_s']['p90']:.4f} | {result['eval_cases_per_s']:.2f} | {result['peak_memory_mb']:.0f} |")
+    if training:
+        print(f"training: {training['train_steps_per_s']:.2f} steps/s ({training['train_cases_per_s']:.1f} cases/s, "
+              f"median over {training['train_steps_timed']} steps); peak {training['train_peak_memory_mb']:.0f} MB")
     if compare_naive:
         print(f"naive scorer: {result['naive_eval_cases_per_s']:.2f} cases/s; batched speed-up "
               f"{result['batched_speedup']:.1f}x; max |metric difference| {result['max_abs_metric_difference']:.2e}")
@@ -127,8 +142,8 @@ def bench_cli(argv: list[str]) -> None:
         raise FileNotFoundError("mke bench needs an experiment config: mke bench --config configs/ft_m.yaml")
 
     def options(cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
-                scoring_batch_size: int = 256) -> dict:
+                scoring_batch_size: int = 256, train_steps: int = 0) -> dict:
         """Benchmark an editor (see ``bench``); pass the experiment with ``--config``."""
-        return bench(configs, cases, compare_naive, output, scoring_batch_size)
+        return bench(configs, cases, compare_naive, output, scoring_batch_size, train_steps)
 
     CLI(options, args=rest, as_positional=False)

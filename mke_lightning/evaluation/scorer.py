@@ -76,7 +76,7 @@ def mean_target_logprob(logits: torch.Tensor, labels: torch.Tensor) -> torch.Ten
 _LOGIT_POSTPROCESSING = ("final_logit_softcapping", "logit_scale", "logits_scaling", "output_multiplier_scale")
 
 
-def _trunk_and_head(model):
+def trunk_and_head(model):
     head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
     trunk = getattr(model, "base_model", None)
     config = getattr(model, "config", None)
@@ -102,7 +102,7 @@ def batch_target_logprobs(model, batch: PromptTargetBatch) -> torch.Tensor:
     not at every prompt position: the trunk's last hidden states are computed once and projected where needed.
     Models whose logits need more than the head fall back to the full forward.
     """
-    trunk, head = _trunk_and_head(model)
+    trunk, head = trunk_and_head(model)
     if trunk is None:
         logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
         return mean_target_logprob(logits, batch.labels)
@@ -120,7 +120,7 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
     then run on top of it (position ids continue from each prompt's own length). Returns one tensor of scores per
     prompt, or ``None`` when the model does not expose a trunk and an LM head (the caller falls back).
     """
-    trunk, head = _trunk_and_head(model)
+    trunk, head = trunk_and_head(model)
     if trunk is None or not prompts:
         return None
     n = {len(t) for t in targets}

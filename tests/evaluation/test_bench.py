@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 
 from mke_lightning.cli import cli_main
@@ -31,3 +32,31 @@ def test_bench_reports_figures(tmp_path, tiny_models, small_cases, capsys):
     assert result["max_abs_metric_difference"] < 1e-6  # the batched scorer agrees with the naive one
     assert {"bench/es/mono", "bench/ns/cross", "bench/loc_f1/mono"} <= set(result["metrics"])
     assert "| FTMEditor | 3 |" in capsys.readouterr().out
+
+
+def test_bench_times_training_of_learned_editors(tmp_path, tiny_models, small_cases, capsys):
+    cases = tmp_path / "cases.jsonl"
+    write_edit_cases(small_cases[:6], cases)
+    data = {"class_path": "mke_lightning.data.EditDataModule",
+            "init_args": {"train_path": str(cases), "test_path": str(cases), "languages": ["en", "zh"],
+                          "edit_languages": ["en"], "batch_size": 1}}
+    config = {"trainer": {"accelerator": "cpu", "logger": False, "gradient_clip_val": 1.0},
+              "model": {"class_path": "mke_lightning.editors.MendEditor",
+                        "init_args": {"model_name_or_path": tiny_models["gpt2"], "max_outer": 2, "max_loc": 2}},
+              "data": data}
+    path = tmp_path / "mend.yaml"
+    path.write_text(yaml.safe_dump(config))
+    out = tmp_path / "bench.json"
+    cli_main(["bench", "--config", str(path), "--cases", "2", "--train_steps", "2", "--output", str(out)])
+    result = json.loads(out.read_text())
+    assert result["train_steps_timed"] == 2 and result["train_steps_per_s"] > 0
+    assert result["train_cases_per_s"] == result["train_steps_per_s"]  # batch size 1
+    assert result["train_peak_memory_mb"] > 0 and result["edits"] == 2
+    assert "training:" in capsys.readouterr().out
+    # a training-free editor has no training to time
+    config["model"] = {"class_path": "mke_lightning.editors.UneditedEditor",
+                       "init_args": {"model_name_or_path": tiny_models["gpt2"]}}
+    path.write_text(yaml.safe_dump(config))
+    with pytest.raises(SystemExit):
+        cli_main(["bench", "--config", str(path), "--train_steps", "2", "--output", str(out)])
+    assert "not trained" in capsys.readouterr().err
