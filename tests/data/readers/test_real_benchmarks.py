@@ -82,3 +82,14 @@ def test_zsre_train_subset():
     cases, report = ZsREReader().read(_need("zsre_easyedit/zsre_mend_train-1k.json"), on_invalid_record="skip")
     assert len(cases) == 998 and len(report.invalid_records) == 2
     assert all(c.views["en"].target_true for c in cases)
+
+
+def test_mapping_example_config_reproduces_the_bizsre_reader():
+    """configs/data/mapping_example.yaml reads Bi-ZsRE with a field mapping only: the same cases as the reader."""
+    from mke_lightning.data.stats import _datamodule_from_configs
+
+    test = _need("bi_zsre/bizsre_test.json")
+    config = Path(__file__).resolve().parents[3] / "configs" / "data" / "mapping_example.yaml"
+    dm = _datamodule_from_configs([str(config)], {"test_path": test})
+    dm.setup("test")
+    assert dm.splits["test"] == BiZsREReader().read(test)[0]
