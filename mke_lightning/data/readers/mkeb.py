@@ -1,4 +1,5 @@
-"""MKEB (Xie et al. 2024, MEMLA: "Memory-based ... multilingual knowledge editing"; ``jiakuan01/memla4mke``).
+"""MKEB, the multilingual benchmark of MEMLA (Xie et al. 2024, neuron-masked low-rank adaptation for multilingual
+knowledge editing; code ``jiakuan01/memla4mke``).
 
 The data is unreleased; its schema is known from the reference code (``memla/main.py``): one JSON list, each
 record ``{"example_id", "edit": {lang: {"subject", "prompt" (with "{}" for the subject), "target_new",

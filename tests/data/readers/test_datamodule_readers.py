@@ -4,6 +4,7 @@ and the F1 protocol end to end on a benchmark without original answers."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import lightning as L
@@ -125,11 +126,15 @@ data:
     assert figures["views_per_language"] == {"en": 2, "ru": 2} and figures["subject_located_share"]["ru"] == 0.5
     cli_main(["data", "stats", "--reader", "zsre", _zsre(tmp_path / "z.json", 3, empty_at=0)])
     assert "malformed skipped 1" in capsys.readouterr().out
+    cli_main(["data", "stats", "--config", str(config), "--split", "val"])  # a split the config does not have
+    assert capsys.readouterr().out.strip() == ""
+    with pytest.raises(SystemExit):
+        cli_main(["data", "stats"])
 
 
 def test_mzsre_f1_protocol_end_to_end(tiny_models, tmp_path):
     """A benchmark without target_true: the loop reports rel_f1/gen_f1/loc_f1 per pair, no ES/PS."""
-    shared = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "mzsre"
+    shared = Path(os.environ.get("MKE_SHARED_DATA", Path(__file__).resolve().parents[3] / ".." / "shared" / "data")) / "mzsre"
     if not shared.is_dir():
         pytest.skip(f"MzsRE not found at {shared}")
     from mke_lightning.editors import UneditedEditor
