@@ -5,6 +5,7 @@
   compose (later files win), ``--print_config`` and ``--model.help CLASS`` work as in Lightning.
 * ``mke world generate|recall``: export the synthetic world; measure a model's fact recall on it.
 * ``mke bench --config X.yaml``: edit latency, evaluation throughput and peak memory of an editor.
+* ``mke data stats --config configs/data/mzsre.yaml``: cases per language and subject-located share of a data config.
 
 User errors (a missing file, an unknown class name, a bad option) print one ``mke: error: ...`` line and exit with
 status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full traceback.
@@ -56,7 +57,13 @@ def _bench_main(argv: Sequence[str]) -> None:
     bench_cli(list(argv))
 
 
-EXTRA_VERBS = {"world": _world_main, "bench": _bench_main}
+def _data_main(argv: Sequence[str]) -> None:
+    from mke_lightning.data.stats import data_cli
+
+    data_cli(list(argv))
+
+
+EXTRA_VERBS = {"world": _world_main, "bench": _bench_main, "data": _data_main}
 
 
 def _known_classes(base: type) -> list[str]:

@@ -1,4 +1,8 @@
-"""``EditDataModule``: edit cases in the unified schema (JSON/JSONL files) for training and evaluating editors.
+"""``EditDataModule``: edit cases for training and evaluating editors, from any benchmark a reader knows.
+
+The files are read by ``reader`` (default: the unified schema; :mod:`mke_lightning.data.readers` has one per
+benchmark and a generic field-mapping reader), ``train_path`` by ``train_reader`` when the training data has another
+format (zsRE's MEND-format train file next to the Bi-ZsRE test set).
 
 Batches are lists of :class:`~mke_lightning.data.schema.EditCase` (editors and the evaluation callback tokenize
 per language themselves). Under DDP, training cases are sharded by Lightning's distributed sampler; validation and
@@ -15,7 +19,8 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader
 
 from mke_lightning.data.languages import normalize_lang
-from mke_lightning.data.reading import ReadReport, SubjectPolicy, read_edit_cases
+from mke_lightning.data.readers import EditReader, UnifiedReader
+from mke_lightning.data.reading import InvalidPolicy, LanguagePolicy, ReadReport, SubjectPolicy
 from mke_lightning.data.schema import EditCase
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,10 @@ class EditDataModule(L.LightningDataModule):
         max_eval_cases: int | None = None,
         seed: int = 0,
         on_subject_missing: SubjectPolicy = "error",
+        on_language_missing: LanguagePolicy = "keep",
+        on_invalid_record: InvalidPolicy = "error",
+        reader: EditReader | None = None,
+        train_reader: EditReader | None = None,
         batch_size: int = 1,
         num_workers: int = 0,
     ):
@@ -54,7 +63,15 @@ class EditDataModule(L.LightningDataModule):
             max_eval_cases: the same for validation and test cases.
             seed: seed of the subsets.
             on_subject_missing: ``error`` (default) rejects a view whose subject is not in its prompt; ``skip``
-                drops it and counts it per language.
+                drops it and counts it per language; ``keep`` keeps it and counts it (editors that never locate
+                the subject: FT, MEND, IKE).
+            on_language_missing: with ``languages`` set, a record lacking one of them is rejected (``error``), dropped
+                (``skip``) or kept with the views it has (``keep``, default); ``skip`` and ``keep`` count it per language.
+            on_invalid_record: ``error`` (default) stops at the first malformed record (naming file, record and
+                field); ``skip`` drops malformed records, counted and logged.
+            reader: how to read the files (``None``: the unified schema); e.g. ``{class_path: MzsREReader}`` or a
+                ``MappingReader`` with a field mapping for a new benchmark.
+            train_reader: reader of ``train_path`` when its format differs (``None``: ``reader``).
             batch_size: cases per batch.
             num_workers: DataLoader workers.
         """
@@ -68,14 +85,18 @@ class EditDataModule(L.LightningDataModule):
                 missing = [x for x in group if x not in self.languages]
                 if missing:
                     raise ValueError(f"data.{name} {missing} are not among data.languages {self.languages}")
+        self.reader = reader or UnifiedReader()
+        self.train_reader = train_reader or self.reader
         self.splits: dict[str, list[EditCase]] = {}
         self.reports: dict[str, ReadReport] = {}
 
     def _read(self, split: str, path: str | None, limit: int | None) -> None:
         if path is None or split in self.splits:
             return
-        cases, report = read_edit_cases(path, on_subject_missing=self.hparams.on_subject_missing,
-                                        languages=self.languages)
+        h = self.hparams
+        reader = self.train_reader if split == "train" else self.reader
+        cases, report = reader.read(path, languages=self.languages, on_subject_missing=h.on_subject_missing,
+                                    on_language_missing=h.on_language_missing, on_invalid_record=h.on_invalid_record)
         if limit is not None and limit < len(cases):
             cases = random.Random(f"{self.hparams.seed}-{split}").sample(cases, limit)
         self.splits[split], self.reports[split] = cases, report
