@@ -24,6 +24,7 @@ import json
 import logging
 import math
 import os
+import warnings
 from typing import Literal
 
 import lightning as L
@@ -167,8 +168,11 @@ class EditEvaluationCallback(Callback):
         collection = self.collections[stage]
         values = collection.compute(stage)
         self.results[stage] = values
-        # The metric states are already synced across processes by torchmetrics: no second reduction.
-        pl_module.log_dict({k: v for k, v in values.items() if not math.isnan(v)}, sync_dist=False)
+        # The metric states are already synced across processes by torchmetrics: no second reduction (and no
+        # warning per key recommending one).
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*sync_dist=True.*")
+            pl_module.log_dict({k: v for k, v in values.items() if not math.isnan(v)}, sync_dist=False)
         if trainer.is_global_zero:
             self._write_results(trainer)
         if trainer.is_global_zero and trainer.logger is not None:

@@ -84,7 +84,7 @@ class MendEditor(BaseEditor):
         train_edit_languages: list[str] | None = None,
         sss_weight: float = 0.0,
         max_nonfinite_steps: int = 10,
-        seed: int = 0,
+        sampling_seed: int = 0,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -111,7 +111,8 @@ class MendEditor(BaseEditor):
                 ``edit_languages``).
             sss_weight: SSS weight C; 0 disables SSS.
             max_nonfinite_steps: stop training after this many NaN/Inf steps in a row.
-            seed: seed of the per-case sampling of source language, outer and locality sequences.
+            sampling_seed: seed of the per-case sampling of source language, outer and locality sequences (named
+                apart from the data's ``seed``, which picks cases).
         """
         super().__init__(model_name_or_path, dtype)
         self.save_hyperparameters()
@@ -211,7 +212,8 @@ class MendEditor(BaseEditor):
     def examples(self, cases: Sequence[EditCase]) -> list[MendExample]:
         h = self.hparams
         epoch = self.current_epoch if self._trainer is not None else 0
-        return [make_example(c, self._edit_languages(), h.outer, h.loc_scope, h.max_outer, h.max_loc, h.seed, epoch)
+        return [make_example(c, self._edit_languages(), h.outer, h.loc_scope, h.max_outer, h.max_loc, h.sampling_seed,
+                             epoch)
                 for c in cases]
 
     def _trunk(self):
