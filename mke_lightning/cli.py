@@ -5,6 +5,7 @@
   compose (later files win), ``--print_config`` and ``--model.help CLASS`` work as in Lightning.
 * ``mke world generate|recall``: export the synthetic world; measure a model's fact recall on it.
 * ``mke bench --config X.yaml``: edit latency, evaluation throughput and peak memory of an editor.
+* ``mke trace --model M --lang en``: causal tracing (where the model stores facts, per layer and token); JSON + PNG.
 
 User errors (a missing file, an unknown class name, a bad option) print one ``mke: error: ...`` line and exit with
 status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full traceback.
@@ -56,7 +57,13 @@ def _bench_main(argv: Sequence[str]) -> None:
     bench_cli(list(argv))
 
 
-EXTRA_VERBS = {"world": _world_main, "bench": _bench_main}
+def _trace_main(argv: Sequence[str]) -> None:
+    from mke_lightning.analysis.trace_command import trace_cli
+
+    trace_cli(list(argv))
+
+
+EXTRA_VERBS = {"world": _world_main, "bench": _bench_main, "trace": _trace_main}
 
 
 def _known_classes(base: type) -> list[str]:
