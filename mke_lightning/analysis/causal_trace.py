@@ -205,8 +205,12 @@ def _corrupted_run(model, batch, chunk, noise, span, modules, clean_states, n_la
             h.remove()
 
 
-def average_traces(traces: Sequence[FactTrace]) -> dict[str, dict[str, list[float]]]:
-    """``{kind: {category: [mean recovered p(o) per layer]}}`` over facts (categories no fact has are left out)."""
+def average_traces(traces: Sequence[FactTrace], effect: bool = False) -> dict[str, dict[str, list[float]]]:
+    """``{kind: {category: [mean recovered p(o) per layer]}}`` over facts (categories no fact has are left out).
+
+    With ``effect``, each fact's corrupted ``p*(o)`` is subtracted first (ROME's indirect effect): categories that
+    only some facts have (middle subject tokens, tokens before the subject) are then comparable with the others.
+    """
     if not traces:
         raise ValueError("no traced facts to average")
     out: dict[str, dict[str, list[float]]] = {}
@@ -216,7 +220,7 @@ def average_traces(traces: Sequence[FactTrace]) -> dict[str, dict[str, list[floa
         for trace in traces:
             for cat, positions in trace.categories().items():
                 if positions:
-                    grid = torch.tensor([trace.scores[kind][p] for p in positions])
+                    grid = torch.tensor([trace.scores[kind][p] for p in positions]) - effect * trace.corrupted
                     per_cat[cat].append(grid.mean(0).tolist())
         out[kind] = {c: torch.tensor(v).mean(0).tolist() for c, v in per_cat.items() if v}
         assert all(len(v) == n_layers for v in out[kind].values())
@@ -225,6 +229,7 @@ def average_traces(traces: Sequence[FactTrace]) -> dict[str, dict[str, list[floa
 
 def best_layer(average: dict[str, dict[str, list[float]]], kind: str = "mlp",
                category: str = "last subject token") -> int:
-    """The layer where restoring ``kind`` at ``category`` recovers the most (ROME's edit-layer heuristic)."""
+    """The layer where restoring ``kind`` at ``category`` recovers the most (ROME's edit-layer heuristic); pass the
+    ``effect=True`` average."""
     values = average[kind][category]
     return max(range(len(values)), key=values.__getitem__)

@@ -15,7 +15,9 @@ def trace(model: str = "checkpoints/world-gpt2", data: str = "checkpoints/world-
           device: str = "cpu", out: str = "runs/trace") -> dict:
     """Trace where ``model`` stores the facts of ``data`` (their edit prompts and true answers) in ``lang``.
 
-    Writes ``out/trace.json`` (settings, per-fact grids, averages, suggested edit layer), ``out/trace.png``
+    Writes ``out/trace.json`` (settings, per-fact grids, averages of p(answer) and of the indirect effect
+    p(answer) − p_corrupted(answer), the suggested edit layer = the largest MLP effect at the last subject token),
+    ``out/trace.png``
     (averages) and ``out/trace_fact0.png`` (the first traced fact), and prints the averages as a table.
 
     Args:
@@ -74,15 +76,16 @@ def trace(model: str = "checkpoints/world-gpt2", data: str = "checkpoints/world-
             traces.append(traced)
     if not traces:
         raise ValueError(f"{data}: the model answers none of the {lang!r} facts tried; use only_known=false")
-    average = average_traces(traces)
+    average, effect = average_traces(traces), average_traces(traces, effect=True)
     main_kind = "mlp" if "mlp" in average else kinds[0]
     result = {"model": model, "data": data, "lang": lang, "facts": len(traces), "skipped": skipped,
               "settings": {**settings.__dict__, "kinds": list(settings.kinds), "noise_scale": noise_scale,
                            "noise_std": noise_std, "seed": seed, "only_known": only_known},
               "clean_p": sum(t.clean for t in traces) / len(traces),
               "corrupted_p": sum(t.corrupted for t in traces) / len(traces),
-              "average": average, "suggested_layer": {"kind": main_kind, "category": "last subject token",
-                                                      "layer": best_layer(average, main_kind)},
+              "average": average, "average_effect": effect,
+              "suggested_layer": {"kind": main_kind, "category": "last subject token",
+                                  "layer": best_layer(effect, main_kind)},
               "traces": [t.__dict__ for t in traces]}
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -99,11 +102,13 @@ def _print_table(result: dict) -> None:
     layers = len(next(iter(next(iter(result["average"].values())).values())))
     print(f"{result['model']} · {result['lang']} · {result['facts']} facts · p(answer) clean {result['clean_p']:.3f}"
           f", corrupted {result['corrupted_p']:.3f} · skipped {result['skipped']}")
+    print("p(answer) restored [indirect effect = restored − corrupted, per fact]:")
     print("| restored | token | " + " | ".join(f"L{i}" for i in range(layers)) + " |")
     print("|---|---|" + "---|" * layers)
     for kind, per_cat in result["average"].items():
         for cat, values in per_cat.items():
-            print(f"| {kind} | {cat} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+            effects = result["average_effect"][kind][cat]
+            print(f"| {kind} | {cat} | " + " | ".join(f"{v:.3f} [{e:+.3f}]" for v, e in zip(values, effects)) + " |")
     s = result["suggested_layer"]
     print(f"suggested edit layer ({s['kind']} at the {s['category']}): {s['layer']}")
 

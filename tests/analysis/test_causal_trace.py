@@ -103,6 +103,10 @@ def test_average_over_token_categories():
     assert avg["further tokens"] == [30.0, 31.0]
     assert avg["last token"] == [(6 + 40) / 2, (7 + 41) / 2]
     assert best_layer({"mlp": avg}) == 1
+    a.corrupted, b.corrupted = 1.0, 4.0
+    effect = average_traces([a, b], effect=True)["mlp"]
+    assert effect["before subject"] == [0.0, 1.0]  # only fact a
+    assert effect["last subject token"] == [(3 + 6) / 2, (4 + 7) / 2]
     with pytest.raises(ValueError):
         average_traces([])
 
@@ -116,6 +120,8 @@ def test_shipped_world_model_stores_facts_at_the_subject(tmp_path):
     assert result["facts"] == 3 and result["clean_p"] > 0.9 and result["corrupted_p"] < 0.3
     layer = result["suggested_layer"]["layer"]
     assert result["average"]["mlp"]["last subject token"][layer] > 2 * result["corrupted_p"]
+    effects = result["average_effect"]["mlp"]["last subject token"]
+    assert effects[layer] == max(effects) > 0.2
 
 
 def test_trace_command_writes_json_png_and_table(tiny_models, small_cases, tmp_path, capsys):
@@ -134,6 +140,7 @@ def test_trace_command_writes_json_png_and_table(tiny_models, small_cases, tmp_p
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = capsys.readouterr().out
     assert "| hidden | last subject token |" in table and "suggested edit layer" in table
+    assert set(result["average_effect"]) == {"hidden", "attn"}
     with pytest.raises(SystemExit):  # a random tiny model knows no fact: a clear error, not an empty plot
         cli_main(["trace", "--model", tiny_models["llama"], "--data", str(data), "--n_facts", "1", "--out",
                   str(out)])

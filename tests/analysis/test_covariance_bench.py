@@ -14,8 +14,9 @@ def test_covariance_command(tiny_models, tmp_path, capsys):
     args = ["covariance", "--model", tiny_models["gpt2"], "--corpus", str(corpus), "--n_samples", "10",
             "--layers", "[0, 2]", "--batch_size", "4", "--max_length", "6", "--dtype", "float64",
             "--cache_dir", str(cache), "--progress", "false", "--output", str(out)]
-    cli_main(args)
+    cli_main(args + ["--repeats", "2"])
     first = json.loads(out.read_text())
+    assert len(first["one_pass_runs_s"]) == len(first["per_layer_runs_s"]) == first["repeats"] == 2
     assert first["layers"] == [0, 2] and first["texts"] == 10 and first["effective_length"] == 6
     assert first["identical"] and first["cache_matches_compute"]
     assert [p["layers"] for p in first["per_layer_passes"]] == [[0], [2]]
