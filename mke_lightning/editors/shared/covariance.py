@@ -20,6 +20,8 @@ languages), not English Wikipedia; pass ``corpus="wikimedia/wikipedia:20231101.e
 (with a network) or any local multilingual text. ``dtype`` is the accumulation dtype (the references' ``mom2_dtype``,
 float32); the statistic is always returned as float32 on CPU (editors solve in float64 where their method says so).
 Sequences are batched by length (sorted) to waste little compute on padding; the mean does not depend on the order.
+Memory: one ``d_ff × d_ff`` accumulator per requested layer on the model's device (LLaMA-7B: 0.48 GB per layer in
+float32), so request the layers an editor needs rather than all of a large model's layers at once.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ EasyEdit keys its covariance caches by the model *name*, so statistics of one ch
 another with the same name (a fine-tuned copy, an edited model saved under the old path). We key by the weights.
 
 :func:`model_fingerprint` hashes, in ``named_parameters`` then ``named_buffers`` order, every tensor's name, shape,
-dtype and raw bytes with SHA-256 (tied weights count once). Cost: one read of every weight; on CPU about 1 GB/s,
-so the world models (~1 MB) take milliseconds and a 7B model in bf16 (~14 GB) about 15 s, plus the device→host copy
-for GPU models. Callers that look up several artefacts for the same weights (an editor applying many edits) should
+dtype and raw bytes with SHA-256 (tied weights count once). Cost: one read of every weight; SHA-256 ran at about
+0.6 GB/s on our shared 2-core CPU, so the world models (~5 MB) take about 10 ms and a 7B model in bf16 (~14 GB) about
+25 s, plus the device→host copy for GPU models. Callers that look up several artefacts for the same weights (an editor applying many edits) should
 compute the fingerprint once on the unedited model and pass it on, rather than re-hashing edited weights.
 """
 
