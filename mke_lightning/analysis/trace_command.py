@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
+from collections.abc import Sequence
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 
 def trace(model: str = "checkpoints/world-gpt2", data: str = "checkpoints/world-data/test.jsonl", lang: str = "en",
-          n_facts: int = 20, kinds: list[str] = ["hidden", "mlp", "attn"], samples: int = 10,  # noqa: B006
+          n_facts: int = 20, kinds: Sequence[str] = ("hidden", "mlp", "attn"), samples: int = 10,
           noise_scale: float = 3.0, window: int = 1, batch_size: int = 128, only_known: bool = True, seed: int = 0,
           device: str = "cpu", out: str = "runs/trace") -> dict:
     """Trace where ``model`` stores the facts of ``data`` (their edit prompts and true answers) in ``lang``.
