@@ -18,8 +18,12 @@ Decisions on the spec's [AMBIGUITY] items (§14.6):
   MEMIT repo); keys averaged within each group, then across groups (``"{}"`` weighs 50 %);
 * ``mom2_adjustment`` (default on): with it off the covariance term is dropped and the update is the minimum-norm
   least-squares solution ``ΔW = R K⁺`` (``K Kᵀ`` alone is singular for fewer edits than ``d_ff``);
-* ``mom2_update_weight`` λ: the references use 15 000–20 000 for ``d_ff`` = 6 400–16 384 and 100k-text statistics;
-  the world models (``d_ff`` 384–512) use a smaller default, chosen so that ES ≥ 0.95 (README figures);
+* ``mom2_update_weight`` λ: default 15 000 (EasyEdit; the MEMIT repo 15 000–20 000 for ``d_ff`` = 6 400–16 384 and
+  100k Wikipedia texts). The world models (``d_ff`` 384–512, world-corpus statistics) need λ ≈ 10: the share of
+  the residual an update reaches at a key is ``s/(1+s)`` with ``s = kᵀC⁻¹k/λ`` (``kᵀC⁻¹k`` ~ ``d_ff``), so a large λ
+  leaves most of it unwritten (configs/memit*.yaml set 10);
+* the optimisation defaults (lr 0.5, 20 steps, clamp 4) are the references'; the world configs raise them (the
+  world models' hidden states have norms of 10–150);
 * covariance corpus: the world corpus by default (multilingual), any corpus through ``mom2_corpus``.
 """
 
@@ -63,7 +67,7 @@ class MemitEditor(LocateThenEditEditor):
         model_name_or_path: str = "checkpoints/world-gpt2",
         dtype: str = "float32",
         layers: list[int] | None = None,
-        mom2_update_weight: float = 1000.0,
+        mom2_update_weight: float = 15000.0,
         v_num_grad_steps: int = 20,
         v_lr: float = 0.5,
         kl_factor: float = 0.0625,

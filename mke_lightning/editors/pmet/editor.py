@@ -16,8 +16,8 @@ Decisions on the spec's [AMBIGUITY] items (§14.7):
 
 * spread ``1/√`` (the PMET repo); the update uses the same float64 linear solve as MEMIT instead of the repo's
   explicit inverse (the same solution, better conditioned);
-* ``kl_factor`` 1 (PMET repo) rather than EasyEdit's 0.0625; λ (``mom2_update_weight``) scaled down for the world
-  models like MEMIT's (the repo's 6 000 and EasyEdit's 15 000 are for ``d_ff`` = 16 384 and Wikipedia statistics);
+* ``kl_factor`` 1 (PMET repo) rather than EasyEdit's 0.0625; λ (``mom2_update_weight``) 15 000 (EasyEdit; the
+  repo's 6 000), lowered to 10 in the world configs as MEMIT's (see :mod:`..memit.editor`);
 * context templates, covariance corpus and tokenisation as MEMIT.
 """
 
@@ -40,7 +40,7 @@ class PmetEditor(MemitEditor):
         model_name_or_path: str = "checkpoints/world-gpt2",
         dtype: str = "float32",
         layers: list[int] | None = None,
-        mom2_update_weight: float = 1000.0,
+        mom2_update_weight: float = 15000.0,
         v_num_grad_steps: int = 30,
         v_lr: float = 0.2,
         kl_factor: float = 1.0,
