@@ -11,8 +11,9 @@ For a fact (prompt with subject s, answer o) the tracer runs the model three way
    recovered ``p(o)`` (averaged over the noise draws) shows how much that state carries the fact.
 
 ``kind`` picks the restored state: ``hidden`` (the residual stream = a block's output), ``mlp`` (the FFN output) or
-``attn`` (the attention output); for ``mlp``/``attn`` a ``window`` of consecutive layers centred on the layer is
-restored at once (ROME uses 10 of GPT-2 XL's 48 layers; our default 1 suits the 4-layer world models).
+``attn`` (the attention output), the latter two read at the output projections the architecture adapter names; for
+``mlp``/``attn`` a ``window`` of consecutive layers centred on the layer is restored at once (ROME uses 10 of GPT-2
+XL's 48 layers; our default 1 suits the 4-layer world models).
 
 Decisions: ``p(o)`` of a multi-token answer is its teacher-forced per-token geometric mean
 ``exp(mean_t log p(o_t | prompt, o_<t))`` (the project's ES/PS use the same mean-token log-probability; for a
@@ -36,8 +37,6 @@ from mke_lightning.evaluation.scorer import batch_target_logprobs, encode_prompt
 from mke_lightning.models.adapter import ArchitectureAdapter
 
 KINDS = ("hidden", "mlp", "attn")
-#: attention submodule of a block, per adapter family.
-ATTENTION = {"gpt2": "attn", "llama": "self_attn", "bloom": "self_attention", "gpt_neox": "attention", "gptj": "attn"}
 CATEGORIES = ("before subject", "first subject token", "middle subject tokens", "last subject token",
               "first subsequent token", "further tokens", "last token")
 
@@ -84,17 +83,11 @@ class FactTrace:
 
 
 def layer_modules(model: nn.Module, kind: str) -> list[nn.Module]:
-    """The module whose output is restored, for each layer: the block, its FFN, or its attention."""
+    """The module whose output is restored, for each layer: the block, or the output projection of its FFN or of
+    its attention (the projections, not the sub-blocks: BLOOM's sub-blocks add the residual inside)."""
     adapter = ArchitectureAdapter(model)
-    names = []
-    for layer in range(adapter.num_layers):
-        if kind == "hidden":
-            names.append(adapter.block_name(layer))
-        elif kind == "mlp":
-            names.append(adapter.ffn_out_name(layer).rsplit(".", 1)[0])
-        else:
-            names.append(f"{adapter.block_name(layer)}.{ATTENTION[adapter.family]}")
-    return [model.get_submodule(name) for name in names]
+    name = {"hidden": adapter.block_name, "mlp": adapter.ffn_out_name, "attn": adapter.attn_out_name}[kind]
+    return [model.get_submodule(name(layer)) for layer in range(adapter.num_layers)]
 
 
 def _main(output):
