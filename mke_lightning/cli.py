@@ -6,6 +6,8 @@
 * ``mke world generate|recall``: export the synthetic world; measure a model's fact recall on it.
 * ``mke bench --config X.yaml``: edit latency, evaluation throughput and peak memory of an editor.
 * ``mke data stats --config configs/data/mzsre.yaml``: cases per language and subject-located share of a data config.
+* ``mke trace --model M --lang en``: causal tracing (where the model stores facts, per layer and token); JSON + PNG.
+* ``mke covariance --model M``: covariance statistics, one pass for all layers vs one pass per layer, and the cache.
 
 User errors (a missing file, an unknown class name, a bad option) print one ``mke: error: ...`` line and exit with
 status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full traceback.
@@ -63,7 +65,20 @@ def _data_main(argv: Sequence[str]) -> None:
     data_cli(list(argv))
 
 
-EXTRA_VERBS = {"world": _world_main, "bench": _bench_main, "data": _data_main}
+def _trace_main(argv: Sequence[str]) -> None:
+    from mke_lightning.analysis.trace_command import trace_cli
+
+    trace_cli(list(argv))
+
+
+def _covariance_main(argv: Sequence[str]) -> None:
+    from mke_lightning.analysis.covariance_bench import covariance_cli
+
+    covariance_cli(list(argv))
+
+
+EXTRA_VERBS = {"world": _world_main, "bench": _bench_main, "data": _data_main, "trace": _trace_main,
+               "covariance": _covariance_main}
 
 
 def _known_classes(base: type) -> list[str]:

@@ -3,8 +3,12 @@
 from mke_lightning.editors.applied import AppliedEdit, NoEdit, WeightEdit
 from mke_lightning.editors.base import EDITORS, BaseEditor, register_editor
 from mke_lightning.editors.ft import FineTuneEditor, FTLEditor, FTMEditor
+from mke_lightning.editors.memit import MemitEditor, MMemitEditor
 from mke_lightning.editors.mend import MendEditor
+from mke_lightning.editors.pmet import MPmetEditor, PmetEditor
+from mke_lightning.editors.rome import MRomeEditor, RomeEditor
 from mke_lightning.editors.unedited import UneditedEditor
 
-__all__ = ["EDITORS", "AppliedEdit", "BaseEditor", "FTLEditor", "FTMEditor", "FineTuneEditor", "MendEditor", "NoEdit",
+__all__ = ["EDITORS", "AppliedEdit", "BaseEditor", "FTLEditor", "FTMEditor", "FineTuneEditor", "MMemitEditor",
+           "MPmetEditor", "MRomeEditor", "MemitEditor", "MendEditor", "NoEdit", "PmetEditor", "RomeEditor",
            "UneditedEditor", "WeightEdit", "register_editor"]

@@ -28,19 +28,23 @@ class ArchitectureSpec:
     ffn_in: tuple[str, ...]  # input projection(s) of the FFN (LLaMA: up and gate)
     ffn_out: str  # output projection: its input is the key k, its output the value v
     final_norm: str
+    attn_out: str  # output projection of the attention (PMET optimises a vector added to its output)
 
 
 SPECS: dict[str, ArchitectureSpec] = {
     "gpt2": ArchitectureSpec("transformer.h", ("transformer.h.{l}.mlp.c_fc",), "transformer.h.{l}.mlp.c_proj",
-                             "transformer.ln_f"),
+                             "transformer.ln_f", "transformer.h.{l}.attn.c_proj"),
     "llama": ArchitectureSpec("model.layers", ("model.layers.{l}.mlp.up_proj", "model.layers.{l}.mlp.gate_proj"),
-                              "model.layers.{l}.mlp.down_proj", "model.norm"),
+                              "model.layers.{l}.mlp.down_proj", "model.norm",
+                              "model.layers.{l}.self_attn.o_proj"),
     "bloom": ArchitectureSpec("transformer.h", ("transformer.h.{l}.mlp.dense_h_to_4h",),
-                              "transformer.h.{l}.mlp.dense_4h_to_h", "transformer.ln_f"),
+                              "transformer.h.{l}.mlp.dense_4h_to_h", "transformer.ln_f",
+                              "transformer.h.{l}.self_attention.dense"),
     "gpt_neox": ArchitectureSpec("gpt_neox.layers", ("gpt_neox.layers.{l}.mlp.dense_h_to_4h",),
-                                 "gpt_neox.layers.{l}.mlp.dense_4h_to_h", "gpt_neox.final_layer_norm"),
+                                 "gpt_neox.layers.{l}.mlp.dense_4h_to_h", "gpt_neox.final_layer_norm",
+                                 "gpt_neox.layers.{l}.attention.dense"),
     "gptj": ArchitectureSpec("transformer.h", ("transformer.h.{l}.mlp.fc_in",), "transformer.h.{l}.mlp.fc_out",
-                             "transformer.ln_f"),
+                             "transformer.ln_f", "transformer.h.{l}.attn.out_proj"),
 }
 #: HF ``model_type`` -> family of :data:`SPECS`.
 MODEL_TYPES = {"gpt2": "gpt2", "llama": "llama", "qwen2": "llama", "qwen3": "llama", "mistral": "llama",
@@ -93,6 +97,9 @@ class ArchitectureAdapter:
 
     def ffn_out_name(self, layer: int) -> str:
         return self.spec.ffn_out.format(l=self._layer(layer))
+
+    def attn_out_name(self, layer: int) -> str:
+        return self.spec.attn_out.format(l=self._layer(layer))
 
     def ffn_in_names(self, layer: int) -> tuple[str, ...]:
         return tuple(t.format(l=self._layer(layer)) for t in self.spec.ffn_in)

@@ -10,7 +10,10 @@ import torch
 
 from mke_lightning.editors import EDITORS
 
-FAST_OPTIONS = {"ft_l": {"num_steps": 3, "layers": [1]}, "ft_m": {"num_steps": 3, "layers": [1]}}
+_LOCATE = {"v_num_grad_steps": 3, "context_templates_per_seed": 0, "mom2_adjustment": False}
+FAST_OPTIONS = {"ft_l": {"num_steps": 3, "layers": [1]}, "ft_m": {"num_steps": 3, "layers": [1]},
+                **{name: {**_LOCATE, "layers": [0, 1]} for name in ("memit", "m_memit", "pmet", "m_pmet")},
+                **{name: {**_LOCATE, "layer": 1} for name in ("rome", "m_rome")}}
 
 
 def _state(model):

@@ -1,0 +1,209 @@
+"""Target-vector optimisation shared by ROME (v*, §6.4), MEMIT (z, §7.2) and PMET (§8) in methods.md.
+
+For each request a vector δ per *site* (a module whose output it is added to, at the subject's last token of every
+prompt) is optimised with Adam so that the model predicts the target:
+
+``L(δ) = nll_factor · mean_prompts[ −Σ_j log p(t_j | …) / |t| ] + kl_factor · KL(p_δ ‖ p_0)
++ weight_decay · Σ_sites ‖δ_s‖ / ‖v_s,init‖²``
+
+* prompts: every context template applied to the prompt, followed by the target tokens but the last (the target is
+  tokenized apart with the language's separator, as the scorer does); the NLL of a prompt is summed over the
+  target tokens and divided by their number, then averaged over prompts. Log-probabilities come from the model's
+  own final logits (the references' ``v_loss_layer`` = last layer).
+* KL: at the subject's last token of the language's KL prompt ("{subject} is a"), between the current and the
+  first-step (detached) next-token distributions, KL(current ‖ initial) as the references compute it.
+* weight decay is ``‖δ‖ / ‖v_init‖²`` (not ``‖δ‖²``), as the references; after every step δ is projected into the
+  ball ``‖δ‖ ≤ clamp_norm_factor · ‖v_init‖``; ``v_init`` is the site's output at the lookup position of the first
+  prompt (the plain ``"{}"`` template).
+* early stop when a request's loss is below ``early_stop_loss``; no optimiser step on the last iteration.
+* ``adaptive_nll`` (PMET): while the target already is the argmax at every target position the NLL factor drops to
+  ``0.1 · nll_factor`` and the request stops once its KL ≤ ``kl_stop``.
+
+Several requests are optimised together (``batch_size`` per chunk) with one δ row each: their losses are summed,
+so every δ gets exactly its own request's gradient, and Adam is element-wise, so this equals optimising them one
+by one; a request that has stopped keeps its δ (its rows are restored after each step). This makes a MEMIT batch of
+1000 edits take tens of forward passes instead of thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+
+from mke_lightning.editors.shared.keys import Request, hidden_of, subject_last_index
+from mke_lightning.evaluation.scorer import targets_token_ids, token_logprobs
+from mke_lightning.models.padding import pad_batch, pad_id_of
+
+
+@dataclass(frozen=True)
+class OptimizationSettings:
+    """Hyperparameters of the target-vector optimisation (the editors expose each as an option)."""
+
+    steps: int = 20
+    lr: float = 0.5
+    kl_factor: float = 0.0625
+    weight_decay: float = 0.5
+    clamp_norm_factor: float = 4.0
+    early_stop_loss: float = 5e-2
+    nll_factor: float = 1.0
+    adaptive_nll: bool = False
+    kl_stop: float = 0.01
+    batch_size: int = 64
+
+    def __post_init__(self):
+        if self.steps < 1 or self.batch_size < 1:
+            raise ValueError("target optimisation needs steps >= 1 and batch_size >= 1")
+
+
+@dataclass
+class OptimizedTargets:
+    """Per site name: ``init[name]`` (``[n, d]``) and the optimised ``delta[name]``; ``losses`` per request."""
+
+    init: dict[str, torch.Tensor]
+    delta: dict[str, torch.Tensor]
+    losses: list[list[float]]
+
+    def target(self, site: str) -> torch.Tensor:
+        return self.init[site] + self.delta[site]
+
+
+@contextmanager
+def _add_at(model, sites: Sequence[str], deltas: dict[str, torch.Tensor], rows: torch.Tensor, owner: torch.Tensor,
+            idx: torch.Tensor, seen: dict[str, torch.Tensor]):
+    """Add ``deltas[site][owner[i]]`` to the output of each site at ``(rows[i], idx[i])``; ``seen[site]`` gets the
+    (pre-addition) outputs at those positions."""
+    handles = []
+    for site in sites:
+        def hook(module, args, output, site=site):
+            h = hidden_of(output)
+            seen[site] = h[rows, idx].detach()
+            add = torch.zeros_like(h).index_put((rows, idx), deltas[site][owner].to(h.dtype))
+            h = h + add
+            return (h, *output[1:]) if isinstance(output, tuple) else h
+        handles.append(model.get_submodule(site).register_forward_hook(hook))
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def optimize_targets(model, tokenizer, requests: Sequence[Request], groups_of: dict[str, list[list[str]]],
+                     kl_prompts: dict[str, str], sites: Sequence[str], settings: OptimizationSettings) -> OptimizedTargets:
+    """Optimise one δ per site and request (see the module docstring)."""
+    init: dict[str, list] = {s: [] for s in sites}
+    delta: dict[str, list] = {s: [] for s in sites}
+    losses: list[list[float]] = []
+    for start in range(0, len(requests), settings.batch_size):
+        chunk = requests[start:start + settings.batch_size]
+        result = _optimize_chunk(model, tokenizer, chunk, groups_of, kl_prompts, sites, settings)
+        for s in sites:
+            init[s].append(result.init[s])
+            delta[s].append(result.delta[s])
+        losses += result.losses
+    return OptimizedTargets({s: torch.cat(v) for s, v in init.items()}, {s: torch.cat(v) for s, v in delta.items()},
+                            losses)
+
+
+def _encode(tokenizer, requests, groups_of, kl_prompts, device):
+    """Rewriting rows (every template of every request, prompt + target, labels on the target) then one KL row per
+    request; the lookup index of each row is its subject's last token."""
+    seqs, n_prompt, owner, idx = [], [], [], []
+    targets = targets_token_ids(tokenizer, [r.target for r in requests], [r.lang for r in requests])
+    texts = [(r, template.format(req.prompt), targets[r]) for r, req in enumerate(requests)
+             for group in groups_of[req.lang] for template in group]
+    texts += [(r, kl_prompts[req.lang].format(req.subject), []) for r, req in enumerate(requests)]
+    for r, text, target in texts:
+        prompt_ids = tokenizer(text)["input_ids"]
+        seqs.append(prompt_ids + target)
+        n_prompt.append(len(prompt_ids))
+        owner.append(r)
+        idx.append(subject_last_index(tokenizer, text, requests[r].subject))
+    input_ids, mask = pad_batch(seqs, pad_id_of(tokenizer), "right")
+    labels = torch.full_like(input_ids, -100)
+    for row, (seq, start) in enumerate(zip(seqs, n_prompt)):
+        labels[row, start:len(seq)] = torch.tensor(seq[start:], dtype=torch.long)
+    is_kl = [False] * (len(texts) - len(requests)) + [True] * len(requests)
+    as_t = lambda x, dt=torch.long: torch.tensor(x, dtype=dt, device=device)  # noqa: E731
+    return input_ids.to(device), mask.to(device), labels.to(device), as_t(owner), as_t(idx), as_t(is_kl, torch.bool)
+
+
+def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cfg: OptimizationSettings):
+    device = next(model.parameters()).device
+    input_ids, mask, labels, owner, idx, is_kl = _encode(tokenizer, requests, groups_of, kl_prompts, device)
+    n, rows = len(requests), torch.arange(len(owner), device=device)
+    first_row = torch.stack([(owner == r).nonzero()[0, 0] for r in range(n)])
+    rewrite = torch.zeros(n, len(owner), device=device)
+    rewrite[owner[~is_kl], rows[~is_kl]] = 1.0  # request x row membership of the rewriting rows
+    deltas: dict[str, torch.Tensor] = {}
+    init: dict[str, torch.Tensor] = {}
+    seen: dict[str, torch.Tensor] = {}
+    done = torch.zeros(n, dtype=torch.bool, device=device)
+    history: list[list[float]] = [[] for _ in range(n)]
+    with torch.inference_mode(False), torch.enable_grad():
+        # The first forward (δ = 0) gives v_init and the reference KL distribution.
+        widths = {s: _site_width(model, s) for s in sites}
+        with torch.no_grad(), _add_at(model, sites, {s: torch.zeros(n, w, device=device) for s, w in widths.items()},
+                                      rows, owner, idx, seen):
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+        init_logp = torch.log_softmax(logits[rows[is_kl], idx[is_kl]].float(), dim=-1)
+        for s in sites:
+            init[s] = seen[s][first_row].float()
+            deltas[s] = torch.zeros_like(init[s], requires_grad=True)
+        optimizer = torch.optim.Adam(list(deltas.values()), lr=cfg.lr)
+        for step in range(cfg.steps):
+            with _add_at(model, sites, deltas, rows, owner, idx, seen):
+                logits = model(input_ids=input_ids, attention_mask=mask).logits
+            logp, lmask = token_logprobs(logits, labels)
+            row_nll = -logp.sum(-1) / lmask.sum(-1).clamp(min=1)
+            nll = (rewrite * row_nll).sum(-1) / rewrite.sum(-1)
+            kl_logp = torch.log_softmax(logits[rows[is_kl], idx[is_kl]].float(), dim=-1)
+            kl = (kl_logp.exp() * (kl_logp - init_logp)).sum(-1)
+            decay = sum(deltas[s].norm(dim=-1) / init[s].norm(dim=-1).clamp(min=1e-12) ** 2 for s in sites)
+            factor = torch.full_like(nll, cfg.nll_factor)
+            if cfg.adaptive_nll:
+                argmax_ok = _targets_are_argmax(logits, labels, rewrite)
+                factor = torch.where(argmax_ok, 0.1 * cfg.nll_factor, factor)
+                done |= argmax_ok & (kl.detach() <= cfg.kl_stop)
+            loss = factor * nll + cfg.kl_factor * kl + cfg.weight_decay * decay
+            if not torch.isfinite(loss.detach()).all():
+                raise FloatingPointError("non-finite loss in the target-vector optimisation")
+            for r, value in enumerate(loss.detach().tolist()):
+                if not done[r]:
+                    history[r].append(value)
+            done |= loss.detach() < cfg.early_stop_loss
+            if bool(done.all()) or step == cfg.steps - 1:
+                break
+            frozen = {s: d.detach().clone() for s, d in deltas.items()}
+            optimizer.zero_grad(set_to_none=True)
+            loss[~done].sum().backward()
+            optimizer.step()
+            with torch.no_grad():
+                for s, d in deltas.items():
+                    d[done] = frozen[s][done]
+                    limit = cfg.clamp_norm_factor * init[s].norm(dim=-1, keepdim=True)
+                    norm = d.norm(dim=-1, keepdim=True)
+                    d.mul_(torch.where(norm > limit, limit / norm.clamp(min=1e-12), torch.ones_like(norm)))
+    return OptimizedTargets({s: v.detach() for s, v in init.items()}, {s: d.detach() for s, d in deltas.items()},
+                            history)
+
+
+def _site_width(model, site: str) -> int:
+    """Width of a site's output: a projection's output size, or the residual width for a decoder block."""
+    module = model.get_submodule(site)
+    if isinstance(module, torch.nn.Linear):
+        return module.out_features
+    if hasattr(module, "nf"):  # HF Conv1D
+        return module.nf
+    return model.config.hidden_size
+
+
+def _targets_are_argmax(logits: torch.Tensor, labels: torch.Tensor, rewrite: torch.Tensor) -> torch.Tensor:
+    """Per request: the target token is the argmax at every target position of every prompt."""
+    shifted = labels[:, 1:]
+    hit = (logits[:, :-1].argmax(-1) == shifted) | (shifted == -100)
+    row_ok = hit.all(-1).float()
+    return (rewrite * row_ok).sum(-1) == rewrite.sum(-1)
