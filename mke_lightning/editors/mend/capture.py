@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from mke_lightning.evaluation.scorer import PromptTargetBatch, token_logprobs
+from mke_lightning.models.adapter import as_out_in
 
 
 @dataclass
@@ -74,8 +75,6 @@ def capture_gradient_factors(model: nn.Module, modules: dict[str, nn.Module], ba
 
 def module_shape(module: nn.Module) -> tuple[int, int]:
     """``(d_out, d_in)`` of an ``nn.Linear`` or HF ``Conv1D``."""
-    from mke_lightning.models.adapter import as_out_in
-
     out_dim, in_dim = as_out_in(module, module.weight).shape
     return int(out_dim), int(in_dim)
 

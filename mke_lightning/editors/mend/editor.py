@@ -158,6 +158,7 @@ class MendEditor(BaseEditor):
         self.edit_lrs = nn.Parameter(torch.full((len(names),), float(self.hparams.edit_lr)))
         self.transforms.to(self.base_model.device)
         self.edit_lrs.data = self.edit_lrs.data.to(self.base_model.device)
+        self._trunk = self._find_trunk()  # looked up once: target_logits runs for every case of every step
         head = self.base_model.get_output_embeddings()
         if self.hparams.sss_weight > 0 and getattr(head, "bias", None) is not None:
             raise ValueError("SSS in MEND uses the closed form, which needs an LM head without bias")
@@ -212,11 +213,11 @@ class MendEditor(BaseEditor):
     def examples(self, cases: Sequence[EditCase]) -> list[MendExample]:
         h = self.hparams
         epoch = self.current_epoch if self._trainer is not None else 0
-        return [make_example(c, self._edit_languages(), h.outer, h.loc_scope, h.max_outer, h.max_loc, h.sampling_seed,
-                             epoch)
+        langs = self._edit_languages()
+        return [make_example(c, langs, h.outer, h.loc_scope, h.max_outer, h.max_loc, h.sampling_seed, epoch)
                 for c in cases]
 
-    def _trunk(self):
+    def _find_trunk(self):
         """``(trunk, its parameter-name prefix, LM head)``, or ``(None, "", None)`` when logits need the full model."""
         trunk, head = trunk_and_head(self.base_model)
         if trunk is None:
@@ -237,7 +238,7 @@ class MendEditor(BaseEditor):
         targets = batch.labels[:, 1:]
         mask = targets != -100  # the logit at t predicts the token at t + 1
         inputs = {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask}
-        trunk, prefix, head = self._trunk()
+        trunk, prefix, head = self._trunk
         if trunk is None:
             logits = functional_call(self.base_model, params, args=(), kwargs=inputs).logits[:, :-1][mask]
         else:
