@@ -55,6 +55,7 @@ class WorldModelPretraining(L.LightningModule):
         warmup_steps: int = 300,
         min_lr_ratio: float = 0.05,
         export_dir: str | None = "checkpoints/world-gpt2",
+        init_from: str | None = None,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -72,6 +73,9 @@ class WorldModelPretraining(L.LightningModule):
             warmup_steps: linear warm-up steps before cosine decay.
             min_lr_ratio: final learning rate as a fraction of ``lr``.
             export_dir: where ``save_pretrained`` writes model + tokenizer at the end of fit (``None``: don't).
+            init_from: continue from this HF model directory instead of a random initialisation (its vocabulary
+                and special tokens must match the datamodule's tokenizer; the architecture options are then read
+                from its config, not from the ones above).
         """
         super().__init__()
         self.save_hyperparameters()
@@ -84,11 +88,24 @@ class WorldModelPretraining(L.LightningModule):
         self.tokenizer = self.trainer.datamodule.tokenizer
         tok = self.tokenizer
         longest = max((len(ids) for ids in getattr(self.trainer.datamodule, "train_ids", [])), default=0)
-        if longest > self.hparams.max_positions:
-            raise ValueError(f"the longest corpus sequence has {longest} tokens, more than model.max_positions = "
-                             f"{self.hparams.max_positions}: raise model.max_positions or data.vocab_size")
         special = {"bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id}
         h = self.hparams
+        if h.init_from:
+            from transformers import AutoModelForCausalLM
+
+            self.model = AutoModelForCausalLM.from_pretrained(h.init_from, dtype=torch.float32).train()
+            cfg = self.model.config
+            if cfg.vocab_size != len(tok) or any(getattr(cfg, k) != v for k, v in special.items()):
+                raise ValueError(f"model.init_from={h.init_from!r} was trained with another tokenizer (vocabulary "
+                                 f"{cfg.vocab_size} vs {len(tok)}, or other special tokens)")
+            positions = getattr(cfg, "n_positions", None) or cfg.max_position_embeddings
+            if longest > positions:
+                raise ValueError(f"the longest corpus sequence has {longest} tokens, more than the {positions} "
+                                 f"positions of model.init_from={h.init_from!r}")
+            return
+        if longest > h.max_positions:
+            raise ValueError(f"the longest corpus sequence has {longest} tokens, more than model.max_positions = "
+                             f"{h.max_positions}: raise model.max_positions or data.vocab_size")
         self.model = build_world_model(h.arch, len(tok), special, h.hidden_size, h.num_layers, h.num_heads,
                                        h.num_kv_heads, h.intermediate_size, h.max_positions)
 

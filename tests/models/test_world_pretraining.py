@@ -67,3 +67,37 @@ def test_same_seed_same_weights(small_world_dir, tmp_path):
     a = load_file(_fit("gpt2", small_world_dir, tmp_path / "a") / "model.safetensors")
     b = load_file(_fit("gpt2", small_world_dir, tmp_path / "b") / "model.safetensors")
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_stage_two_continues_stage_one_in_context(small_world_dir, tmp_path, capsys):
+    """configs/world/in_context_gpt2.yaml starts from the stage-1 weights (not a fresh init) and trains on sentences
+    in context; a model with another vocabulary is refused."""
+    from transformers import AutoModelForCausalLM
+
+    stage1 = _fit("gpt2", small_world_dir, tmp_path / "s1")
+    before = load_file(stage1 / "model.safetensors")
+
+    def stage2(init_from: Path, out: Path) -> Path:
+        cli_main(["fit", "--config", str(REPO / "configs/world/in_context_gpt2.yaml"),
+                  "--trainer.max_epochs", "1", "--trainer.limit_train_batches", "2", "--trainer.limit_val_batches", "0",
+                  "--trainer.enable_progress_bar", "false", "--trainer.logger", "false",
+                  "--trainer.default_root_dir", str(out), "--model.init_args.init_from", str(init_from),
+                  "--model.init_args.export_dir", str(out / "model"), "--data.init_args.world_dir", str(small_world_dir),
+                  "--data.init_args.max_length", "256",
+                  "--data.init_args.tokenizer_dir", str(tmp_path / "s1" / "tok")])
+        return out / "model"
+
+    after = load_file(stage2(stage1, tmp_path / "s2") / "model.safetensors")
+    assert after.keys() == before.keys()
+    moved = [k for k in after if not torch.equal(after[k], before[k])]
+    assert moved  # it trained ...
+    # ... from the stage-1 weights: two optimiser steps at lr <= 1e-3 stay close to them (a fresh init would not)
+    w = "transformer.h.0.mlp.c_fc.weight"
+    assert (after[w] - before[w]).abs().max() < 0.05 < before[w].abs().max()
+    other = tmp_path / "other"
+    model = AutoModelForCausalLM.from_pretrained(stage1)
+    model.resize_token_embeddings(123)
+    model.save_pretrained(other)
+    with pytest.raises(SystemExit):
+        stage2(other, tmp_path / "s3")
+    assert "was trained with another tokenizer" in capsys.readouterr().err

@@ -1,8 +1,14 @@
 """LightningDataModule over the world corpus, for pretraining the world models.
 
 ``prepare_data`` creates what is missing: the world directory (``mke world generate``) and the tokenizer (trained
-on the corpus). Sentences are single training examples (``<|bos|> sentence <|eos|>``, never packed), so a fact is
-learnt from the same start state a prompt is later scored from. Batches group sentences of similar length
+on the corpus). Every sentence is a training example of its own (``<|bos|> sentence <|eos|>``), so a fact is learnt
+from the same start state a prompt is later scored from. A further ``context_share`` of the sentences is repeated
+after one other random sentence of the same language (``<|bos|> other sentence + joiner + sentence <|eos|>``,
+chosen once from ``seed``): a model that only ever saw single sentences hardly recalls a fact after any preceding
+text (the single-sentence world models: mean log P(true answer) −9.9 GPT-2 / −3.8 LLaMA after one world sentence,
+−0.00 alone), which
+makes every method that puts text before a prompt — ROME/MEMIT context templates, in-context editing
+demonstrations — meet an input unlike anything in pretraining. Batches group sentences of similar length
 (shuffled, deterministic per seed and epoch) to keep padding small. Validation batches are recall probes (a
 sample of edit prompts and paraphrases in every language), scored by the pretraining module.
 """
@@ -33,6 +39,41 @@ def tokenize_corpus(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
     ends = tokenizer([r["end"] for r in rows], add_special_tokens=False)["input_ids"]
     eos = tokenizer.eos_token_id
     return [p + a + e + [eos] for p, a, e in zip(prompts, answers, ends)]
+
+
+def sentence_joiner(lang: str) -> str:
+    """What separates two sentences: nothing after a full-width stop (zh, ja), one space otherwise (th included)."""
+    return "" if lang in ("zh", "ja") else " "
+
+
+def tokenize_in_context(tokenizer, rows: list[dict[str, str]], share: float, seed: int,
+                        max_length: int) -> list[list[int]]:
+    """For a ``share`` of ``rows`` (drawn with ``seed``), the row after one other random row of the same language:
+    ``<|bos|> context + joiner + prompt`` tokenized as one text (as a prefixed prompt is scored), then
+    ``sep + answer``, ``end`` and ``<|eos|>`` apart. Sequences longer than ``max_length`` are left out."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"context_share must be in [0, 1], got {share}")
+    rng = random.Random(seed)
+    by_lang: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_lang.setdefault(row["lang"], []).append(i)
+    chosen = [i for i in range(len(rows)) if rng.random() < share]
+    pairs = []
+    for i in chosen:
+        pool = by_lang[rows[i]["lang"]]
+        if len(pool) > 1:
+            j = i
+            while j == i:
+                j = rng.choice(pool)
+            pairs.append((j, i))
+    if not pairs:
+        return []
+    texts = [rows[j]["text"] + sentence_joiner(rows[i]["lang"]) + rows[i]["prompt"] for j, i in pairs]
+    prefixed = tokenizer(texts)["input_ids"]
+    rest = tokenize_corpus(tokenizer, [rows[i] for _, i in pairs])
+    plain = tokenizer([rows[i]["prompt"] for _, i in pairs])["input_ids"]
+    out = [p + r[len(q):] for p, r, q in zip(prefixed, rest, plain)]
+    return [ids for ids in out if len(ids) <= max_length]
 
 
 class LengthGroupedBatches(Sampler[list[int]]):
@@ -69,6 +110,8 @@ class WorldCorpusDataModule(L.LightningDataModule):
         seed: int = 0,
         world_seed: int = 0,
         val_facts: int = 120,
+        context_share: float = 0.0,
+        max_length: int = 64,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -80,6 +123,9 @@ class WorldCorpusDataModule(L.LightningDataModule):
             seed: seed of the batch order.
             world_seed: seed of the world when ``world_dir`` has to be generated.
             val_facts: facts sampled for the recall probes of validation (each in every language and template).
+            context_share: share of the sentences that are also trained after another sentence of their language
+                (0: single sentences only, as the first shipped world models).
+            max_length: longest training sequence (the model's positions); longer in-context examples are dropped.
         """
         super().__init__()
         self.save_hyperparameters()
@@ -106,7 +152,13 @@ class WorldCorpusDataModule(L.LightningDataModule):
         if self.tokenizer is None:
             self.tokenizer = AutoTokenizer.from_pretrained(self.hparams.tokenizer_dir)
         if not self.train_ids:
-            self.train_ids = tokenize_corpus(self.tokenizer, read_corpus(self.hparams.world_dir))
+            rows = read_corpus(self.hparams.world_dir)
+            self.train_ids = tokenize_corpus(self.tokenizer, rows)
+            if self.hparams.context_share > 0:
+                extra = tokenize_in_context(self.tokenizer, rows, self.hparams.context_share, self.hparams.seed,
+                                            self.hparams.max_length)
+                log.info("world corpus: %d sentences + %d in context", len(self.train_ids), len(extra))
+                self.train_ids += extra
         if not self.probes:
             world = build_world(load_world_config(self.hparams.world_dir))
             self.probes = [p for p in world_probes(world, max_facts=self.hparams.val_facts)
