@@ -6,9 +6,8 @@ from the same start state a prompt is later scored from. A further ``context_sha
 after one other random sentence of the same language (``<|bos|> other sentence + joiner + sentence <|eos|>``,
 chosen once from ``seed``): a model that only ever saw single sentences hardly recalls a fact after any preceding
 text (the single-sentence world models: mean log P(true answer) −9.9 GPT-2 / −3.8 LLaMA after one world sentence,
-−0.00 alone), which
-makes every method that puts text before a prompt — ROME/MEMIT context templates, in-context editing
-demonstrations — meet an input unlike anything in pretraining. Batches group sentences of similar length
+−0.00 alone), so every method that puts text before a prompt — ROME/MEMIT context templates, in-context editing
+demonstrations — would meet an input unlike anything in pretraining. Batches group sentences of similar length
 (shuffled, deterministic per seed and epoch) to keep padding small. Validation batches are recall probes (a
 sample of edit prompts and paraphrases in every language), scored by the pretraining module.
 """

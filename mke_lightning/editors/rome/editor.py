@@ -17,8 +17,8 @@ Decisions on the spec's [AMBIGUITY] items (§14.6, §14.12):
 * optimisation defaults are the references' (lr 0.5, 20 steps, clamp 4, weight decay 0.5); the world configs use
   lr 2, up to 100 steps, clamp 3 (facts memorised with ~20-nat margins; larger clamps spill over onto neighbours);
 * context templates need a model that recalls facts after preceding text: the shipped world models learn that in
-  their second pretraining stage (``configs/world/in_context_*.yaml``); before it, every prefixed template was out
-  of distribution and ROME reached ES 0.73 / PS 0.66 instead of 0.99 / 0.95 on the world GPT-2 model;
+  their second pretraining stage (``configs/world/in_context_*.yaml``); on the single-sentence models every prefixed
+  template was out of distribution (world GPT-2: ES 0.73 / PS 0.66 then, 0.99 / 0.95 now, with the configs' clamp);
 * v*: :func:`~..shared.target_optimization.optimize_targets` at the FFN out-projection output, weight decay
   ``‖δ‖/‖v_init‖²``, KL at the subject's last token of the edit language's "{subject} is a" prompt;
 * ``k*`` and ``W k*`` are read at the subject's last token of the plain prompt (no prefix) as the reference;
