@@ -31,13 +31,18 @@ from mke_lightning.models.padding import pad_batch
 log = logging.getLogger(__name__)
 
 
-def tokenize_corpus(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
-    """``<|bos|> prompt`` + ``sep + answer`` + ``end`` + ``<|eos|>``, the three parts tokenized apart (as scored)."""
-    prompts = tokenizer([r["prompt"] for r in rows])["input_ids"]
+def _answer_tails(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
+    """``sep + answer`` + ``end`` + ``<|eos|>`` of each row, answer and end tokenized apart (as scored)."""
     answers = tokenizer([target_separator(r["lang"]) + r["answer"] for r in rows], add_special_tokens=False)["input_ids"]
     ends = tokenizer([r["end"] for r in rows], add_special_tokens=False)["input_ids"]
     eos = tokenizer.eos_token_id
-    return [p + a + e + [eos] for p, a, e in zip(prompts, answers, ends)]
+    return [a + e + [eos] for a, e in zip(answers, ends)]
+
+
+def tokenize_corpus(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
+    """``<|bos|> prompt`` + ``sep + answer`` + ``end`` + ``<|eos|>``, the three parts tokenized apart (as scored)."""
+    prompts = tokenizer([r["prompt"] for r in rows])["input_ids"]
+    return [p + t for p, t in zip(prompts, _answer_tails(tokenizer, rows))]
 
 
 def sentence_joiner(lang: str) -> str:
@@ -69,9 +74,7 @@ def tokenize_in_context(tokenizer, rows: list[dict[str, str]], share: float, see
         return []
     texts = [rows[j]["text"] + sentence_joiner(rows[i]["lang"]) + rows[i]["prompt"] for j, i in pairs]
     prefixed = tokenizer(texts)["input_ids"]
-    rest = tokenize_corpus(tokenizer, [rows[i] for _, i in pairs])
-    plain = tokenizer([rows[i]["prompt"] for _, i in pairs])["input_ids"]
-    out = [p + r[len(q):] for p, r, q in zip(prefixed, rest, plain)]
+    out = [p + t for p, t in zip(prefixed, _answer_tails(tokenizer, [rows[i] for _, i in pairs]))]
     return [ids for ids in out if len(ids) <= max_length]
 
 
