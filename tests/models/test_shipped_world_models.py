@@ -59,3 +59,30 @@ def test_knows_a_sample_of_facts_in_every_language(shipped):
     recall = measure_recall(model, tok, probes)["prompt"]
     assert set(recall) == set(world.config.languages) | {"all"}
     assert recall["all"] >= 0.9, recall
+
+
+def test_knows_facts_after_another_sentence(shipped):
+    """Stage 2 of pretraining: the facts are recalled with a world sentence before the prompt (what ROME/MEMIT
+    context templates and in-context demonstrations feed the model); stage-1 models recall almost none."""
+    from mke_lightning.data.world.export import load_world_config, read_corpus
+    from mke_lightning.data.world.generator import build_world
+    from mke_lightning.data.world.recall import in_context, measure_recall, world_probes
+
+    _, model, tok = shipped
+    world_dir = REPO / "checkpoints" / "world-data"
+    probes = [p for p in world_probes(build_world(load_world_config(world_dir)), max_facts=40) if p.kind == "prompt"]
+    recall = measure_recall(model, tok, in_context(probes, read_corpus(world_dir)))["prompt"]
+    assert recall["all"] >= 0.8, recall
+
+
+def test_tokenizer_styles(shipped):
+    """GPT-2 world model: no prefix space (as GPT-2, mGPT, Qwen); LLaMA world model: SentencePiece-like prefix space and
+    CJK characters apart (as LLaMA-2), so both regimes are exercised by every editor."""
+    arch, _, tok = shipped
+
+    def ids(text):
+        return tok(text, add_special_tokens=False)["input_ids"]
+
+    assert (ids("Sore is") == ids(" Sore is")) == (arch == "llama")
+    offsets = tok("索雷是一座城市", add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    assert all(e - s <= 1 for s, e in offsets) == (arch == "llama")

@@ -44,6 +44,9 @@ def test_fit_exports_a_loadable_model_and_logs(arch, small_world_dir, tmp_path):
     tok = AutoTokenizer.from_pretrained(export)
     assert model.config.model_type == arch and model.config.vocab_size == len(tok)
     assert model.config.bos_token_id == tok.bos_token_id
+    # data.tokenizer_style of the config is honoured: the LLaMA world tokenizer prepends a space (SentencePiece-like)
+    prefix_space = tok("Sore", add_special_tokens=False)["input_ids"] == tok(" Sore", add_special_tokens=False)["input_ids"]
+    assert prefix_space == (arch == "llama")
     events = list((tmp_path / "runs").rglob("events.out.tfevents.*"))
     assert events and (events[0].parent / "config.yaml").is_file()
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator

@@ -21,7 +21,7 @@ def generate(out: str = "checkpoints/world-data", seed: int = 0) -> None:
 
 
 def recall(model: str = "checkpoints/world-gpt2", world_dir: str = "checkpoints/world-data",
-           output: str | None = None, batch_size: int = 256) -> dict:
+           output: str | None = None, batch_size: int = 256, after_sentence: bool = False) -> dict:
     """Exact-match fact recall of a model on the world, per language: edit prompts, paraphrases, two-hop questions.
 
     Args:
@@ -29,26 +29,31 @@ def recall(model: str = "checkpoints/world-gpt2", world_dir: str = "checkpoints/
         world_dir: the exported world.
         output: also write the figures as JSON here.
         batch_size: prompts per generation batch.
+        after_sentence: put one other world sentence of the language before every probe (recall in context, as
+            context templates and in-context demonstrations need it).
     """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from mke_lightning.data.world.export import load_world_config
+    from mke_lightning.data.world.export import load_world_config, read_corpus
     from mke_lightning.data.world.generator import build_world
-    from mke_lightning.data.world.recall import measure_recall, world_probes
+    from mke_lightning.data.world.recall import in_context, measure_recall, world_probes
 
     torch.manual_seed(0)
     tok = AutoTokenizer.from_pretrained(model)
     lm = AutoModelForCausalLM.from_pretrained(model, dtype=torch.float32).eval()
     world = build_world(load_world_config(world_dir))
-    result = measure_recall(lm, tok, world_probes(world), batch_size=batch_size)
+    probes = world_probes(world)
+    if after_sentence:
+        probes = in_context(probes, read_corpus(world_dir))
+    result = measure_recall(lm, tok, probes, batch_size=batch_size)
     langs = [x for x in next(iter(result.values())) if x != "all"] + ["all"]
     print("| kind | " + " | ".join(langs) + " |")
     print("|---" * (len(langs) + 1) + "|")
     for kind, per in result.items():
         print(f"| {kind} | " + " | ".join(f"{100 * per.get(x, float('nan')):.1f}" for x in langs) + " |")
     if output:
-        Path(output).write_text(json.dumps({"model": model, "recall": result}, indent=1))
+        Path(output).write_text(json.dumps({"model": model, "after_sentence": after_sentence, "recall": result}, indent=1))
     return result
 
 

@@ -108,6 +108,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
         world_dir: str = "checkpoints/world-data",
         tokenizer_dir: str = "checkpoints/world-tokenizer",
         vocab_size: int = 4096,
+        tokenizer_style: str = "gpt2",
         batch_size: int = 64,
         seed: int = 0,
         world_seed: int = 0,
@@ -121,6 +122,8 @@ class WorldCorpusDataModule(L.LightningDataModule):
             world_dir: the exported world (generated with ``world_seed`` when missing).
             tokenizer_dir: where the world tokenizer lives (trained on the corpus when missing).
             vocab_size: BPE vocabulary size when the tokenizer is trained.
+            tokenizer_style: ``gpt2`` (no prefix space) or ``llama`` (SentencePiece-like prefix space, CJK
+                characters apart) when the tokenizer is trained (:mod:`mke_lightning.models.world_tokenizer`).
             batch_size: sentences per training batch.
             seed: seed of the batch order.
             world_seed: seed of the world when ``world_dir`` has to be generated.
@@ -144,9 +147,10 @@ class WorldCorpusDataModule(L.LightningDataModule):
         if not (tok_dir / "tokenizer.json").is_file():
             from mke_lightning.models.world_tokenizer import train_world_tokenizer
 
-            log.warning("world tokenizer missing at %s: training it (vocab %d)", tok_dir, self.hparams.vocab_size)
+            log.warning("world tokenizer missing at %s: training it (%s style, vocab %d)", tok_dir,
+                        self.hparams.tokenizer_style, self.hparams.vocab_size)
             texts = [row["text"] for row in read_corpus(world_dir)]
-            train_world_tokenizer(texts, self.hparams.vocab_size).save_pretrained(tok_dir)
+            train_world_tokenizer(texts, self.hparams.vocab_size, self.hparams.tokenizer_style).save_pretrained(tok_dir)
 
     def setup(self, stage: str | None = None) -> None:
         from transformers import AutoTokenizer

@@ -4,12 +4,15 @@ Probes are built from the world: for every fact and language, the edit prompt (t
 template with the true object; for every person and chain, the two-hop questions with the pre-edit answer,
 grouped by whether that person's two-hop questions were in the pretraining corpus (train/val split) or held out
 (test split). A probe counts as recalled when the greedy continuation, cut to the answer's token length and
-stripped, equals the answer exactly.
+stripped, equals the answer exactly. :func:`in_context` puts another world sentence of the same language before each
+probe, as ROME/MEMIT context templates and in-context demonstrations put text before a prompt.
 """
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from mke_lightning.data.languages import target_separator
@@ -47,6 +50,23 @@ def world_probes(world: World, languages=None, max_facts: int | None = None) -> 
                 for tpl in lexicon.TWO_HOP_TEMPLATES[chain][lang]:
                     probes.append(Probe(lang, kind, tpl.format(s=world.name(person, lang)), world.name(answer, lang)))
     return probes
+
+
+def in_context(probes: list[Probe], corpus_rows: Sequence[dict[str, str]], seed: int = 0) -> list[Probe]:
+    """Each probe after one corpus sentence of its language (drawn with ``seed``), joined as in stage-2 pretraining
+    (nothing after a full-width stop, a space otherwise)."""
+    from mke_lightning.data.world.corpus_datamodule import sentence_joiner
+
+    by_lang: dict[str, list[str]] = defaultdict(list)
+    for row in corpus_rows:
+        by_lang[row["lang"]].append(row["text"])
+    rng = random.Random(seed)
+    out = []
+    for p in probes:
+        if not by_lang.get(p.lang):
+            raise ValueError(f"the world corpus has no sentence in {p.lang!r} to put before a probe")
+        out.append(p._replace(prompt=rng.choice(by_lang[p.lang]) + sentence_joiner(p.lang) + p.prompt))
+    return out
 
 
 def measure_recall(model, tokenizer, probes: list[Probe], batch_size: int = 128) -> dict[str, dict[str, float]]:

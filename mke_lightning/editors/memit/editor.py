@@ -23,8 +23,8 @@ Decisions on the spec's [AMBIGUITY] items (§14.6):
   the residual an update reaches at a key is ``s/(1+s)`` with ``s = kᵀC⁻¹k/λ`` (``kᵀC⁻¹k`` ~ ``d_ff``), so a large λ
   leaves most of it unwritten (configs/memit*.yaml set 10);
 * the optimisation defaults (lr 0.5, 20 steps, clamp 4) are the references'; the world configs use lr 2, up to
-  100 steps, clamp 3 and layers [0, 1] (GPT-2) / [0] (LLaMA: its block-1 MLP writes a massive activation at the
-  subject's last token of short en prompts, out of reach of any target at layer >= 1);
+  100 steps, clamp 3 and layers [0, 1] (GPT-2) / [0] (LLaMA: [0, 1] is no better, targets at layer 2 are out of
+  reach from en);
 * covariance corpus: the world corpus by default (multilingual), any corpus through ``mom2_corpus``.
 """
 

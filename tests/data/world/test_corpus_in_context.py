@@ -42,3 +42,19 @@ def test_share_seed_and_length_limit(rows_and_tok):
     assert capped and all(len(x) <= limit for x in capped) and len(capped) < len(half)
     with pytest.raises(ValueError, match="context_share"):
         tokenize_in_context(tok, rows, share=1.5, seed=0, max_length=64)
+
+
+def test_recall_probes_in_context(rows_and_tok):
+    """`mke world recall --after_sentence true`: each probe after one corpus sentence of its own language."""
+    from mke_lightning.data.world.recall import Probe, in_context
+
+    rows, _ = rows_and_tok
+    probes = [Probe("en", "prompt", "Sore is a city in", "Tezenia"), Probe("zh", "prompt", "索雷是一座城市，位于", "泰泽尼亚")]
+    texts = {(r["lang"], r["text"]) for r in rows}
+    for p, q in zip(probes, in_context(probes, rows, seed=3)):
+        assert q.answer == p.answer and q.kind == p.kind and q.lang == p.lang
+        context = q.prompt[: -len(p.prompt) - len(sentence_joiner(p.lang))]
+        assert q.prompt == context + sentence_joiner(p.lang) + p.prompt and (p.lang, context) in texts
+    assert in_context(probes, rows, seed=3) == in_context(probes, rows, seed=3)
+    with pytest.raises(ValueError, match="'ko'"):
+        in_context([Probe("ko", "prompt", "x", "y")], rows)
