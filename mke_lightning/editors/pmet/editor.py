@@ -16,7 +16,8 @@ Decisions on the spec's [AMBIGUITY] items (§14.7):
 
 * spread ``1/√`` (the PMET repo); the update uses the same float64 linear solve as MEMIT instead of the repo's
   explicit inverse (the same solution, better conditioned);
-* ``kl_factor`` 1 (PMET repo) rather than EasyEdit's 0.0625; λ (``mom2_update_weight``) 15 000 (EasyEdit; the
+* ``kl_factor`` 1 (PMET repo) rather than EasyEdit's 0.0625 (the LLaMA world configs set 0.0625: at 1 the
+  targets stay unreached there); λ (``mom2_update_weight``) 15 000 (EasyEdit; the
   repo's 6 000), lowered to 10 in the world configs as MEMIT's (see :mod:`..memit.editor`);
 * context templates, covariance corpus and tokenisation as MEMIT.
 """
