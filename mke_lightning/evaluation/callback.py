@@ -32,6 +32,7 @@ import torch
 from lightning.pytorch.callbacks import Callback
 
 from mke_lightning.evaluation.case_scoring import ALL_METRICS, pre_edit_answers, score_cases
+from mke_lightning.evaluation.context_fit import absolute_positions, check_fits_context
 from mke_lightning.metrics import CrossLingualMetrics
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,8 @@ class EditEvaluationCallback(Callback):
 
     def _run_batch(self, pl_module, stage: str, batch) -> None:
         cases = list(batch)
+        check_fits_context(pl_module.tokenizer, cases, self.collections[stage].tgt,
+                           absolute_positions(pl_module.base_model))
         if self.mode == "sequential":
             self._pending.extend(cases)
             return

@@ -1,0 +1,58 @@
+"""Do the evaluation texts fit the model's positions?
+
+A model with learned absolute positions and a short context (the GPT-2 world model has 64; real benchmark prompts
+can be longer) would otherwise fail deep inside a forward pass with an index error that names nothing. Before a
+batch is edited and scored, every text the scorers feed the model, a prompt followed by one of its scored or
+generated answers (with the language's separator, tokenized apart as the scorers do), is measured against the
+model's ``n_positions``, and the first one too long is reported with its case, language and field.
+
+Decisions: an error, not a silent truncation (cutting the prompt's start changes the question) nor a skip (cases
+would be lost unseen); only models with ``config.n_positions`` (GPT-2 family) are checked: rotary and ALiBi
+models (LLaMA, Qwen, BLOOM, ...) run past their nominal length, so nothing stops them there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from mke_lightning.data.languages import target_separator
+from mke_lightning.data.schema import EditCase
+
+
+def _scored_texts(case: EditCase, lang: str) -> Iterator[tuple[str, str, str]]:
+    """``(field, prompt, answer)`` of every text the evaluation feeds the model for one language view."""
+    view = case.views[lang]
+    answers = [view.target_new] + ([view.target_true] if view.target_true is not None else [])
+    for answer in answers:
+        yield "prompt", view.prompt, answer
+        for i, text in enumerate(view.paraphrases):
+            yield f"paraphrases[{i}]", text, answer
+    for i, qa in enumerate(view.neighborhood):
+        yield f"neighborhood[{i}]", qa.prompt, qa.answer
+    for i, qa in enumerate(view.multihop):
+        yield f"multihop[{i}]", qa.prompt, qa.answer
+
+
+def absolute_positions(model) -> int | None:
+    """``config.n_positions`` of a model with learned absolute positions, else ``None``."""
+    value = getattr(getattr(model, "config", None), "n_positions", None)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def check_fits_context(tokenizer, cases: Sequence[EditCase], langs: Sequence[str], limit: int | None) -> None:
+    """Raise ``ValueError`` naming the case, language and field of the first prompt + answer longer than ``limit``
+    tokens (``None``: no limit known, nothing checked)."""
+    if limit is None:
+        return
+    rows = [(case.case_id, lang, field, prompt, answer)
+            for case in cases for lang in langs if lang in case.views
+            for field, prompt, answer in _scored_texts(case, lang)]
+    if not rows:
+        return
+    prompts = tokenizer([r[3] for r in rows])["input_ids"]
+    answers = tokenizer([target_separator(r[1]) + r[4] for r in rows], add_special_tokens=False)["input_ids"]
+    for (case_id, lang, field, _, _), p, a in zip(rows, prompts, answers):
+        if len(p) + len(a) > limit:
+            raise ValueError(
+                f"case {case_id!r}, language {lang!r}, field {field}: prompt + answer take {len(p) + len(a)} tokens, "
+                f"more than the model's {limit} positions; use a model with a longer context or leave such cases out")
