@@ -3,7 +3,7 @@ r"""The byte-level BPE tokenizer of the world models, trained on the world corpu
 Decisions: byte-level BPE as in GPT-2 (every string is encodable, no unknown token). The pre-tokenizer splits
 words like GPT-2's but keeps combining marks inside their word (``[\p{L}\p{M}]+``), so Thai and Devanagari words
 are not cut at every vowel sign; runs of Chinese, Japanese or Thai without spaces are one pre-token and BPE merges
-freely inside them, as in real multilingual tokenizers. (Pretraining tokenizes prompt and answer separately, as
+freely inside them, as in real multilingual tokenizers (the ``"gpt2"`` style below). (Pretraining tokenizes prompt and answer separately, as
 the scorers do, so a merge across the prompt/answer boundary never arises.) A ``<|bos|>`` token is prepended by
 the post-processor, as LLaMA tokenizers do.
 
@@ -41,14 +41,14 @@ def train_world_tokenizer(texts: Iterable[str], vocab_size: int = 4096, style: s
     (deterministic for the same texts in the same order)."""
     if style not in STYLES:
         raise ValueError(f"unknown world tokenizer style {style!r}; expected one of {STYLES}")
+    llama = style == "llama"
     tok = Tokenizer(models.BPE())
-    steps = [pre_tokenizers.Split(Regex(_WORDS), behavior="isolated"),
+    steps = [pre_tokenizers.Split(Regex(_CJK_CHARS + _WORDS if llama else _WORDS), behavior="isolated"),
              pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]
     tok.decoder = decoders.ByteLevel()
-    if style == "llama":
-        steps = [pre_tokenizers.Metaspace(replacement=" ", prepend_scheme="first", split=False),
-                 pre_tokenizers.Split(Regex(_CJK_CHARS + _WORDS), behavior="isolated"), steps[1]]
-        tok.decoder = decoders.Sequence([decoders.ByteLevel(), decoders.Strip(" ", 1, 0)])
+    if llama:  # the dummy prefix: a space before the text, stripped again when decoding
+        steps.insert(0, pre_tokenizers.Metaspace(replacement=" ", prepend_scheme="first", split=False))
+        tok.decoder = decoders.Sequence([tok.decoder, decoders.Strip(" ", 1, 0)])
     tok.pre_tokenizer = pre_tokenizers.Sequence(steps)
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
