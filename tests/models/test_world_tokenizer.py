@@ -42,6 +42,8 @@ def _tokens(tok, text):
 def test_gpt2_style_has_no_prefix_space_and_merges_across_cjk_characters():
     tok = train_world_tokenizer(TEXTS, vocab_size=350)
     assert _tokens(tok, "Ritesen was")[0] != _tokens(tok, "born Ritesen was")[1]
+    offsets = tok("帕穆·里特塞恩出生于", add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    assert any(end - start > 1 for start, end in offsets)  # some token covers two CJK characters
 
 
 def test_llama_style_prefix_space_makes_a_word_one_token_anywhere():
@@ -59,8 +61,6 @@ def test_llama_style_keeps_cjk_characters_apart():
     tok = train_world_tokenizer(TEXTS, vocab_size=350, style="llama")
     offsets = tok("帕穆·里特塞恩出生于", add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
     assert all(end - start <= 1 for start, end in offsets)  # no token covers two characters (rare ones: bytes)
-    assert all(end - start <= 1 for start, end in
-               train_world_tokenizer(TEXTS, 350)("帕穆·里特塞恩出生于", return_offsets_mapping=True)["offset_mapping"]) is False
     # a name's last character is one token whatever follows it
     assert _tokens(tok, "里特塞恩出生于")[3] == _tokens(tok, "里特塞恩是")[3] == _tokens(tok, "里特塞恩的")[3]
 
