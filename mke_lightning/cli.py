@@ -8,6 +8,7 @@
 * ``mke data stats --config configs/data/mzsre.yaml``: cases per language and subject-located share of a data config.
 * ``mke trace --model M --lang en``: causal tracing (where the model stores facts, per layer and token); JSON + PNG.
 * ``mke covariance --model M``: covariance statistics, one pass for all layers vs one pass per layer, and the cache.
+* ``mke reach --config X.yaml``: how much of a locate-then-edit write at the edit prompt reaches each paraphrase.
 
 User errors (a missing file, an unknown class name, a bad option) print one ``mke: error: ...`` line and exit with
 status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full traceback.
@@ -71,6 +72,12 @@ def _trace_main(argv: Sequence[str]) -> None:
     trace_cli(list(argv))
 
 
+def _reach_main(argv: Sequence[str]) -> None:
+    from mke_lightning.analysis.reach_command import reach_cli
+
+    reach_cli(list(argv))
+
+
 def _covariance_main(argv: Sequence[str]) -> None:
     from mke_lightning.analysis.covariance_bench import covariance_cli
 
@@ -78,7 +85,24 @@ def _covariance_main(argv: Sequence[str]) -> None:
 
 
 EXTRA_VERBS = {"world": _world_main, "bench": _bench_main, "data": _data_main, "trace": _trace_main,
-               "covariance": _covariance_main}
+               "covariance": _covariance_main, "reach": _reach_main}
+
+
+def split_config_args(argv: Sequence[str], usage: str) -> tuple[list[str], list[str]]:
+    """``(configs, rest)``: the ``--config`` files of a verb that reads an experiment config (jsonargparse would take
+    ``--config`` as a config of the verb itself) and its other arguments. ``FileNotFoundError`` (naming ``usage``)
+    without a config, unless help is asked for."""
+    configs, rest, args = [], [], iter(argv)
+    for arg in args:
+        if arg == "--config":
+            configs.append(next(args, ""))
+        elif arg.startswith("--config="):
+            configs.append(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+    if not configs and not {"-h", "--help"} & set(rest):
+        raise FileNotFoundError(f"this command needs an experiment config: {usage}")
+    return configs, rest
 
 
 def _known_classes(base: type) -> list[str]:

@@ -130,16 +130,9 @@ def bench_cli(argv: list[str]) -> None:
     it as a config of the command itself), the options go through jsonargparse."""
     from jsonargparse import CLI
 
-    configs, rest, args = [], [], iter(argv)
-    for arg in args:
-        if arg == "--config":
-            configs.append(next(args, ""))
-        elif arg.startswith("--config="):
-            configs.append(arg.split("=", 1)[1])
-        else:
-            rest.append(arg)
-    if not configs and not {"-h", "--help"} & set(rest):
-        raise FileNotFoundError("mke bench needs an experiment config: mke bench --config configs/ft_m.yaml")
+    from mke_lightning.cli import split_config_args
+
+    configs, rest = split_config_args(argv, "mke bench --config configs/ft_m.yaml")
 
     def options(cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
                 scoring_batch_size: int = 256, train_steps: int = 0) -> dict:
