@@ -17,7 +17,7 @@ It is a diagnostic for choosing edit layers and for reading paraphrase failures;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 
 import torch
@@ -25,17 +25,18 @@ import torch
 from mke_lightning.editors.shared.keys import io_at_subject
 
 
-def edit_reach(model, tokenizer, apply_edit: Callable[[], AbstractContextManager], site: str, texts: Sequence[str],
+def edit_reach(model, tokenizer, edit: AbstractContextManager, site: str, texts: Sequence[str],
                subjects: Sequence[str]) -> torch.Tensor:
     """``reach`` of each text relative to ``texts[0]`` (the edit prompt), at the output of module ``site``.
 
-    ``apply_edit()`` returns a context manager inside which the model is edited (an editor's ``edit`` call).
+    ``edit`` is a context manager inside which the model is edited (what an editor's ``edit`` returns; an
+    ``AppliedEdit`` can be entered again afterwards, e.g. to score the same edit).
     Raises ``ValueError`` if the edit leaves the prompt's state at ``site`` unchanged (nothing to compare with).
     """
     if not texts or len(texts) != len(subjects):
         raise ValueError("edit_reach needs the edit prompt first and one subject per text")
     before = io_at_subject(model, tokenizer, [site], texts, subjects)[site][1]
-    with apply_edit():
+    with edit:
         after = io_at_subject(model, tokenizer, [site], texts, subjects)[site][1]
     change = (after - before).double()
     written = change[0]

@@ -57,8 +57,9 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
                 continue
             view = case.views[lang]
             texts = [view.prompt, *view.paraphrases]
-            values = edit_reach(model, tok, lambda: editor.edit([case], lang), site, texts, [view.subject] * len(texts))
-            with editor.edit([case], lang), torch.no_grad():
+            applied = editor.edit([case], lang)  # computed once, entered twice
+            values = edit_reach(model, tok, applied, site, texts, [view.subject] * len(texts))
+            with applied, torch.no_grad():
                 new = score_targets(model, tok, texts, [view.target_new] * len(texts), [lang] * len(texts))
                 true = score_targets(model, tok, texts, [view.target_true] * len(texts), [lang] * len(texts))
             for i, text in enumerate(texts):

@@ -35,18 +35,17 @@ def test_rank_one_update_reaches_each_text_by_its_key_projection(tiny_models, ar
     delta = from_out_in(ffn, torch.outer(r, u))
     name = adapter.ffn_out_name(layer) + ".weight"
     before = ffn.weight.detach().clone()
-    values = edit_reach(model, tok, lambda: WeightEdit.from_deltas(model, {name: delta}), adapter.block_name(layer),
-                        TEXTS, subjects)
+    values = edit_reach(model, tok, WeightEdit.from_deltas(model, {name: delta}), adapter.block_name(layer), TEXTS,
+                        subjects)
     expected = (keys @ u) / (keys[0] @ u)
     assert values[0] == pytest.approx(1.0, abs=1e-5)
     torch.testing.assert_close(values, expected.float(), rtol=1e-3, atol=1e-4)
     assert torch.equal(ffn.weight, before)  # the edit is undone
     # An earlier block's output does not see a later layer's update: nothing to compare with.
     with pytest.raises(ValueError, match="does not change"):
-        edit_reach(model, tok, lambda: WeightEdit.from_deltas(model, {name: delta}), adapter.block_name(0), TEXTS,
-                   subjects)
+        edit_reach(model, tok, WeightEdit.from_deltas(model, {name: delta}), adapter.block_name(0), TEXTS, subjects)
     with pytest.raises(ValueError, match="one subject per text"):
-        edit_reach(model, tok, contextlib.nullcontext, adapter.block_name(layer), TEXTS, subjects[:1])
+        edit_reach(model, tok, contextlib.nullcontext(), adapter.block_name(layer), TEXTS, subjects[:1])
 
 
 def test_subject_leads():
