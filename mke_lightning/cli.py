@@ -88,21 +88,38 @@ EXTRA_VERBS = {"world": _world_main, "bench": _bench_main, "data": _data_main, "
                "covariance": _covariance_main, "reach": _reach_main}
 
 
-def split_config_args(argv: Sequence[str], usage: str) -> tuple[list[str], list[str]]:
-    """``(configs, rest)``: the ``--config`` files of a verb that reads an experiment config (jsonargparse would take
-    ``--config`` as a config of the verb itself) and its other arguments. ``FileNotFoundError`` (naming ``usage``)
-    without a config, unless help is asked for."""
-    configs, rest, args = [], [], iter(argv)
+#: Option prefixes of an experiment (what ``mke test`` takes besides ``--config``).
+EXPERIMENT_OPTIONS = ("--model.", "--data.", "--trainer.", "--seed_everything")
+
+
+def split_config_args(argv: Sequence[str], usage: str) -> tuple[list[str], list[str], list[str]]:
+    """``(configs, overrides, rest)`` of a verb that reads an experiment config: the ``--config`` files
+    (jsonargparse would take ``--config`` as a config of the verb itself), the experiment overrides
+    (``--model.*``, ``--data.*``, ``--trainer.*``, ``--seed_everything``, as ``--key value`` or ``--key=value``,
+    applied after the configs as ``mke test`` applies them) and the verb's own arguments. ``FileNotFoundError``
+    (naming ``usage``) without a config, unless help is asked for; an ``ArgumentError`` for an override without a
+    value."""
+    from jsonargparse import ArgumentError
+
+    configs, overrides, rest, args = [], [], [], iter(argv)
     for arg in args:
         if arg == "--config":
             configs.append(next(args, ""))
         elif arg.startswith("--config="):
             configs.append(arg.split("=", 1)[1])
+        elif arg.startswith(EXPERIMENT_OPTIONS):
+            if "=" in arg:
+                overrides.append(arg)
+                continue
+            value = next(args, None)
+            if value is None:
+                raise ArgumentError(None, f"{arg} needs a value ({usage})")
+            overrides += [arg, value]
         else:
             rest.append(arg)
     if not configs and not {"-h", "--help"} & set(rest):
         raise FileNotFoundError(f"this command needs an experiment config: {usage}")
-    return configs, rest
+    return configs, overrides, rest
 
 
 def _known_classes(base: type) -> list[str]:

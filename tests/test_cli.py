@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mke_lightning.cli import MkeCLI, cli_main
+from mke_lightning.cli import MkeCLI, cli_main, split_config_args
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "configs").rglob("*.yaml"))
@@ -79,3 +79,15 @@ def test_world_verb_generates(tmp_path, capsys):
     cli_main(["world", "generate", "--out", str(tmp_path / "w"), "--seed", "5"])
     assert (tmp_path / "w" / "test.jsonl").is_file() and (tmp_path / "w" / "corpus.jsonl").is_file()
     assert '"test":' in capsys.readouterr().out
+
+
+def test_split_config_args_routes_configs_overrides_and_verb_options():
+    argv = ["--config", "a.yaml", "--cases", "3", "--model.init_args.layers", "[0, 1]", "--trainer.logger=false",
+            "--config=b.yaml", "--seed_everything", "1", "--data.init_args.languages", "[en]", "--split", "val"]
+    configs, overrides, rest = split_config_args(argv, "mke reach --config X.yaml")
+    assert configs == ["a.yaml", "b.yaml"]
+    assert overrides == ["--model.init_args.layers", "[0, 1]", "--trainer.logger=false", "--seed_everything", "1",
+                         "--data.init_args.languages", "[en]"]
+    assert rest == ["--cases", "3", "--split", "val"]
+    with pytest.raises(FileNotFoundError, match="mke reach --config X.yaml"):
+        split_config_args(["--cases", "3"], "mke reach --config X.yaml")

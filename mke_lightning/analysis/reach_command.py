@@ -12,7 +12,7 @@ SPLIT_STAGES = {"val": "validate", "test": "test"}
 
 
 def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[str] | None = None,
-          layer: int | None = None, output: str | None = "runs/reach.json") -> dict:
+          layer: int | None = None, output: str | None = "runs/reach.json", overrides: list[str] | None = None) -> dict:
     """Edit each of the first ``cases`` cases of ``split`` in each of ``langs`` and measure every paraphrase's reach.
 
     Args:
@@ -24,6 +24,8 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
         layer: the block whose output is compared (``None``: the editor's last edited layer, ``layers[-1]`` or
             ``layer``).
         output: JSON file for the per-text rows and the summary (``None``: print only).
+        overrides: experiment options applied after the configs, as on the ``mke test`` command line (e.g.
+            ``["--model.init_args.model_name_or_path", "runs/my-model"]``).
     """
     import torch
 
@@ -36,7 +38,7 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
         raise ValueError(f"split must be one of {sorted(SPLIT_STAGES)}, got {split!r}")
     if cases < 1:
         raise ValueError(f"cases must be positive, got {cases}")
-    cli = MkeCLI(args=[x for c in config for x in ("--config", c)], run=False)
+    cli = MkeCLI(args=[x for c in config for x in ("--config", c)] + list(overrides or []), run=False)
     editor, dm = cli.model, cli.datamodule
     dm.setup(SPLIT_STAGES[split])
     if split not in dm.splits:
@@ -72,7 +74,7 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
         groups[(row["lang"], row["kind"])].append(row)
     summary = [{"lang": lang, "kind": kind, "texts": len(g), "mean_reach": sum(r["reach"] for r in g) / len(g),
                 "new_wins": sum(r["new_wins"] for r in g) / len(g)} for (lang, kind), g in groups.items()]
-    result = {"editor": type(editor).__name__, "config": config, "split": split, "site": site, "summary": summary,
+    result = {"editor": type(editor).__name__, "config": config, "overrides": list(overrides or []), "split": split, "site": site, "summary": summary,
               "rows": rows}
     print(f"{result['editor']} · reach at the output of {site} · {split} split")
     print("| lang | text | texts | mean reach | new > true |")
@@ -90,11 +92,12 @@ def reach_cli(argv: list[str]) -> None:
 
     from mke_lightning.cli import split_config_args
 
-    configs, rest = split_config_args(argv, "mke reach --config configs/memit_llama.yaml")
+    configs, overrides, rest = split_config_args(argv, "mke reach --config configs/memit_llama.yaml")
 
     def options(split: str = "test", cases: int = 30, langs: list[str] | None = None, layer: int | None = None,
                 output: str | None = "runs/reach.json") -> dict:
-        """Edit reach of an editor (see ``reach``); pass the experiment with ``--config``."""
-        return reach(configs, split, cases, langs, layer, output)
+        """Edit reach of an editor (see ``reach``); pass the experiment with ``--config`` (and ``--model.*``,
+        ``--data.*``, ``--trainer.*`` overrides, as for ``mke test``)."""
+        return reach(configs, split, cases, langs, layer, output, overrides)
 
     CLI(options, args=rest, as_positional=False)

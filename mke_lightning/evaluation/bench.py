@@ -57,7 +57,7 @@ def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=Fa
 
 
 def bench(config: list[str], cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
-          scoring_batch_size: int = 256, train_steps: int = 0) -> dict:
+          scoring_batch_size: int = 256, train_steps: int = 0, overrides: list[str] | None = None) -> dict:
     """Benchmark the editor of an experiment config on its test data.
 
     Args:
@@ -67,11 +67,12 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
         output: JSON file for the figures (``None``: print only).
         scoring_batch_size: sequences per padded forward / generation of the batched scorer.
         train_steps: time this many training steps first (learned editors; 0: none).
+        overrides: experiment options applied after the configs, as on the ``mke test`` command line.
     """
     from mke_lightning.cli import MkeCLI
     from mke_lightning.evaluation.callback import EditEvaluationCallback
 
-    args = [x for c in config for x in ("--config", c)]
+    args = [x for c in config for x in ("--config", c)] + list(overrides or [])
     cli = MkeCLI(args=args, run=False)
     editor, dm = cli.model, cli.datamodule
     callback = next((c for c in cli.trainer.callbacks if isinstance(c, EditEvaluationCallback)), None)
@@ -95,7 +96,8 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
     values, edit_times, eval_time = _evaluate(editor, selected, src, tgt, callback.metric_names, scoring_batch_size)
     n_edits = len(edit_times)
     result = {
-        "editor": type(editor).__name__, "config": config, "cases": len(selected), "edits": n_edits,
+        "editor": type(editor).__name__, "config": config, "overrides": list(overrides or []), "cases": len(selected),
+        "edits": n_edits,
         "src_languages": src, "tgt_languages": tgt, "device": str(editor.device),
         "edit_latency_s": {"median": statistics.median(edit_times), "p90": _percentile(edit_times, 0.9)},
         "eval_cases_per_s": n_edits / eval_time,
@@ -126,17 +128,19 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
 
 
 def bench_cli(argv: list[str]) -> None:
-    """``mke bench --config A.yaml [--config B.yaml] [options]``: ``--config`` is taken here (jsonargparse would read
-    it as a config of the command itself), the options go through jsonargparse."""
+    """``mke bench --config A.yaml [--config B.yaml] [--model.* …] [options]``: ``--config`` and the experiment
+    overrides are taken here (jsonargparse would read ``--config`` as a config of the command itself), the options go
+    through jsonargparse."""
     from jsonargparse import CLI
 
     from mke_lightning.cli import split_config_args
 
-    configs, rest = split_config_args(argv, "mke bench --config configs/ft_m.yaml")
+    configs, overrides, rest = split_config_args(argv, "mke bench --config configs/ft_m.yaml")
 
     def options(cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
                 scoring_batch_size: int = 256, train_steps: int = 0) -> dict:
-        """Benchmark an editor (see ``bench``); pass the experiment with ``--config``."""
-        return bench(configs, cases, compare_naive, output, scoring_batch_size, train_steps)
+        """Benchmark an editor (see ``bench``); pass the experiment with ``--config`` (and ``--model.*``, ``--data.*``,
+        ``--trainer.*`` overrides, as for ``mke test``)."""
+        return bench(configs, cases, compare_naive, output, scoring_batch_size, train_steps, overrides)
 
     CLI(options, args=rest, as_positional=False)

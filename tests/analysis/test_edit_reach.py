@@ -82,6 +82,14 @@ def test_reach_command_writes_rows_and_summary(tmp_path, tiny_models, small_case
             assert row["kind"].endswith("subject first") == row["text"].startswith(subject)
     assert sum(s["texts"] for s in result["summary"]) == len(result["rows"])
     assert "| zh | prompt | 2 | 1.00 |" in capsys.readouterr().out
+    # experiment overrides apply after the config, as for `mke test`: another layer, recorded in the JSON
+    cli_main(["reach", "--config", str(path), "--model.init_args.layer", "0", "--split", "val", "--cases", "1",
+              "--langs", "[zh]", "--output", str(out)])
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["site"] == "model.layers.0" and result["overrides"] == ["--model.init_args.layer", "0"]
+    with pytest.raises(SystemExit):
+        cli_main(["reach", "--config", str(path), "--split", "val", "--model.init_args.layer"])
+    assert "--model.init_args.layer needs a value" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli_main(["reach", "--config", str(path), "--split", "test"])
     assert "no test data" in capsys.readouterr().err

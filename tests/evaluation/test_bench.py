@@ -32,6 +32,10 @@ def test_bench_reports_figures(tmp_path, tiny_models, small_cases, capsys):
     assert result["max_abs_metric_difference"] < 1e-6  # the batched scorer agrees with the naive one
     assert {"bench/es/mono", "bench/ns/cross", "bench/loc_f1/mono"} <= set(result["metrics"])
     assert "| FTMEditor | 3 |" in capsys.readouterr().out
+    # experiment overrides after the config, as for `mke test`
+    cli_main(["bench", "--config", str(path), "--data.init_args.languages", "[en]", "--cases", "1", "--output", str(out)])
+    result = json.loads(out.read_text())
+    assert result["tgt_languages"] == ["en"] and result["overrides"] == ["--data.init_args.languages", "[en]"]
 
 
 def test_bench_times_training_of_learned_editors(tmp_path, tiny_models, small_cases, capsys):
