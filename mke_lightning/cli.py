@@ -122,6 +122,12 @@ def split_config_args(argv: Sequence[str], usage: str) -> tuple[list[str], list[
     return configs, overrides, rest
 
 
+def experiment_cli(configs: Sequence[str], overrides: Sequence[str] = ()) -> MkeCLI:
+    """The experiment of ``configs`` with ``overrides`` applied after them (as ``mke test`` reads its command line),
+    built but not run: what ``mke bench`` and ``mke reach`` work on."""
+    return MkeCLI(args=[x for c in configs for x in ("--config", c)] + list(overrides), run=False)
+
+
 def _known_classes(base: type) -> list[str]:
     """Short names of the package's concrete subclasses of ``base`` (what a config may name)."""
     found, todo = set(), [base]

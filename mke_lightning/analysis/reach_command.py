@@ -30,7 +30,7 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
     import torch
 
     from mke_lightning.analysis.edit_reach import edit_reach, subject_leads
-    from mke_lightning.cli import MkeCLI
+    from mke_lightning.cli import experiment_cli
     from mke_lightning.evaluation.scorer import score_targets
     from mke_lightning.models.adapter import ArchitectureAdapter
 
@@ -38,7 +38,7 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
         raise ValueError(f"split must be one of {sorted(SPLIT_STAGES)}, got {split!r}")
     if cases < 1:
         raise ValueError(f"cases must be positive, got {cases}")
-    cli = MkeCLI(args=[x for c in config for x in ("--config", c)] + list(overrides or []), run=False)
+    cli = experiment_cli(config, overrides or [])
     editor, dm = cli.model, cli.datamodule
     dm.setup(SPLIT_STAGES[split])
     if split not in dm.splits:
@@ -74,8 +74,8 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
         groups[(row["lang"], row["kind"])].append(row)
     summary = [{"lang": lang, "kind": kind, "texts": len(g), "mean_reach": sum(r["reach"] for r in g) / len(g),
                 "new_wins": sum(r["new_wins"] for r in g) / len(g)} for (lang, kind), g in groups.items()]
-    result = {"editor": type(editor).__name__, "config": config, "overrides": list(overrides or []), "split": split, "site": site, "summary": summary,
-              "rows": rows}
+    result = {"editor": type(editor).__name__, "config": config, "overrides": list(overrides or []), "split": split,
+              "site": site, "summary": summary, "rows": rows}
     print(f"{result['editor']} · reach at the output of {site} · {split} split")
     print("| lang | text | texts | mean reach | new > true |")
     print("|---|---|---|---|---|")

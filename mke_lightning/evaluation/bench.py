@@ -69,11 +69,10 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
         train_steps: time this many training steps first (learned editors; 0: none).
         overrides: experiment options applied after the configs, as on the ``mke test`` command line.
     """
-    from mke_lightning.cli import MkeCLI
+    from mke_lightning.cli import experiment_cli
     from mke_lightning.evaluation.callback import EditEvaluationCallback
 
-    args = [x for c in config for x in ("--config", c)] + list(overrides or [])
-    cli = MkeCLI(args=args, run=False)
+    cli = experiment_cli(config, overrides or [])
     editor, dm = cli.model, cli.datamodule
     callback = next((c for c in cli.trainer.callbacks if isinstance(c, EditEvaluationCallback)), None)
     callback = callback or EditEvaluationCallback()
