@@ -3,9 +3,9 @@ r"""The byte-level BPE tokenizer of the world models, trained on the world corpu
 Decisions: byte-level BPE as in GPT-2 (every string is encodable, no unknown token). The pre-tokenizer splits
 words like GPT-2's but keeps combining marks inside their word (``[\p{L}\p{M}]+``), so Thai and Devanagari words
 are not cut at every vowel sign; runs of Chinese, Japanese or Thai without spaces are one pre-token and BPE merges
-freely inside them, as in real multilingual tokenizers (the ``"gpt2"`` style below). (Pretraining tokenizes prompt and answer separately, as
-the scorers do, so a merge across the prompt/answer boundary never arises.) A ``<|bos|>`` token is prepended by
-the post-processor, as LLaMA tokenizers do.
+freely inside them, as in real multilingual tokenizers (the ``"gpt2"`` style below). (Pretraining tokenizes prompt
+and answer separately, as the scorers do, so a merge across the prompt/answer boundary never arises.) A
+``<|bos|>`` token is prepended by the post-processor, as LLaMA tokenizers do.
 
 Two styles, one per world model, so that both tokenization regimes editors meet in real models are exercised:
 
