@@ -20,21 +20,27 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import lightning as L
+from jsonargparse import set_parsing_settings
 from lightning.pytorch.cli import ArgsType, LightningCLI
 
 # Importing these modules makes their classes resolvable by short name in configs.
 import mke_lightning.data.datamodule  # noqa: F401
 import mke_lightning.data.world.corpus_datamodule  # noqa: F401
+import mke_lightning.data.world.pretraining  # noqa: F401
 import mke_lightning.editors  # noqa: F401
 import mke_lightning.evaluation  # noqa: F401
-import mke_lightning.models.world_pretraining  # noqa: F401
 
 TRAINER_DEFAULTS = {
     "logger": {"class_path": "lightning.pytorch.loggers.TensorBoardLogger",
                "init_args": {"save_dir": "runs", "default_hp_metric": False}},
 }
+
+
+# Grouped options (dataclasses) document each field with an attribute docstring: that text is their --help.
+set_parsing_settings(docstring_parse_attribute_docstrings=True)
 
 
 class MkeCLI(LightningCLI):
@@ -46,6 +52,34 @@ class MkeCLI(LightningCLI):
         kwargs.setdefault("parser_kwargs", {"exit_on_error": False})
         super().__init__(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
                          args=args, run=run, **kwargs)
+
+    def _parse_ckpt_path(self) -> None:
+        """Lightning's: the hyperparameters saved in ``--ckpt_path`` become the model's options; before that, an
+        editor class that renamed or grouped options upgrades the saved ones (``upgrade_hparams``), so checkpoints
+        written by an earlier version still load."""
+        if not self.config.get("subcommand"):
+            return
+        ckpt_path = self.config[self.config.subcommand].get("ckpt_path")
+        if not ckpt_path or not Path(ckpt_path).is_file():
+            return
+        import importlib
+
+        import torch
+
+        hparams = dict(torch.load(ckpt_path, weights_only=True, map_location="cpu").get("hyper_parameters", {}))
+        hparams.pop("_instantiator", None)
+        if not hparams:
+            return
+        if "_class_path" in hparams:
+            class_path = hparams.pop("_class_path")
+            module, _, name = class_path.rpartition(".")
+            upgrade = getattr(getattr(importlib.import_module(module), name, None), "upgrade_hparams", None)
+            hparams = {"class_path": class_path, "dict_kwargs": upgrade(hparams) if upgrade else hparams}
+        try:
+            self.config = self.parser.parse_object({self.config.subcommand: {"model": hparams}}, self.config)
+        except SystemExit:
+            sys.stderr.write("Parsing of ckpt_path hyperparameters failed!\n")
+            raise
 
 
 def _world_main(argv: Sequence[str]) -> None:

@@ -49,7 +49,7 @@ def tiny_case_record():
 import torch  # noqa: E402
 
 from mke_lightning.data.world.generator import WorldConfig, build_world  # noqa: E402
-from mke_lightning.models.world_pretraining import build_world_model  # noqa: E402
+from mke_lightning.models.world_model import build_world_model  # noqa: E402
 from mke_lightning.models.world_tokenizer import train_world_tokenizer  # noqa: E402
 
 SMALL_WORLD = WorldConfig(seed=2, n_people=10, n_cities=6, n_countries=3, n_companies=3, n_universities=3)

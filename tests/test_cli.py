@@ -41,7 +41,7 @@ def test_print_config_round_trips(capsys):
         cli_main(["fit", "--config", FULL, "--model.init_args.hidden_size", "64", "--print_config"])
     assert exit_info.value.code in (0, None)
     printed = capsys.readouterr().out
-    assert "hidden_size: 64" in printed and "class_path: mke_lightning.models.world_pretraining.WorldModelPretraining" in printed
+    assert "hidden_size: 64" in printed and "class_path: mke_lightning.data.world.pretraining.WorldModelPretraining" in printed
 
 
 def test_model_help_lists_documented_options(capsys):

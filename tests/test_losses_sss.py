@@ -7,7 +7,7 @@ import torch
 
 from mke_lightning.editors.ft.objectives import target_new_loss
 from mke_lightning.losses import SSSRegularizer, sss_autograd, sss_closed_form
-from mke_lightning.models.world_pretraining import build_world_model
+from mke_lightning.models.world_model import build_world_model
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ import torch
 from torch import nn
 
 from mke_lightning.data.spans import subject_token_span
-from mke_lightning.evaluation.scorer import batch_target_logprobs, encode_prompt_target
+from mke_lightning.evaluation.scorer import batch_target_logprobs
+from mke_lightning.models.encoding import encode_prompt_target
 from mke_lightning.models.adapter import ArchitectureAdapter
 
 KINDS = ("hidden", "mlp", "attn")

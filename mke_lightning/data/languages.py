@@ -55,3 +55,9 @@ def is_spaceless(lang: str) -> bool:
 def target_separator(lang: str) -> str:
     """The text placed between a prompt and its answer: nothing for spaceless scripts, one space otherwise."""
     return "" if is_spaceless(lang) else " "
+
+
+def sentence_joiner(lang: str) -> str:
+    """What separates two sentences that already end in their stop: nothing after a full-width stop (zh, ja), one
+    space otherwise (th included)."""
+    return "" if lang in ("zh", "ja") else " "

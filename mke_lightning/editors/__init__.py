@@ -1,6 +1,6 @@
 """Editors: one sub-package (or module) per method, registered by name in :data:`EDITORS`."""
 
-from mke_lightning.editors.applied import AppliedEdit, NoEdit, WeightEdit
+from mke_lightning.editors.applied import AppliedEdit, HookEdit, NoEdit, WeightEdit, scratch_weights
 from mke_lightning.editors.base import EDITORS, BaseEditor, register_editor
 from mke_lightning.editors.ft import FineTuneEditor, FTLEditor, FTMEditor
 from mke_lightning.editors.memit import MemitEditor, MMemitEditor
@@ -9,6 +9,6 @@ from mke_lightning.editors.pmet import MPmetEditor, PmetEditor
 from mke_lightning.editors.rome import MRomeEditor, RomeEditor
 from mke_lightning.editors.unedited import UneditedEditor
 
-__all__ = ["EDITORS", "AppliedEdit", "BaseEditor", "FTLEditor", "FTMEditor", "FineTuneEditor", "MMemitEditor",
+__all__ = ["EDITORS", "AppliedEdit", "BaseEditor", "HookEdit", "scratch_weights", "FTLEditor", "FTMEditor", "FineTuneEditor", "MMemitEditor",
            "MPmetEditor", "MRomeEditor", "MemitEditor", "MendEditor", "NoEdit", "PmetEditor", "RomeEditor",
            "UneditedEditor", "WeightEdit", "register_editor"]

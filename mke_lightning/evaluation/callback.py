@@ -32,7 +32,8 @@ import torch
 from lightning.pytorch.callbacks import Callback
 
 from mke_lightning.evaluation.case_scoring import ALL_METRICS, pre_edit_answers, score_cases
-from mke_lightning.evaluation.context_fit import absolute_positions, check_fits_context
+from mke_lightning.evaluation.context_fit import check_fits_context
+from mke_lightning.models.context import absolute_positions
 from mke_lightning.metrics import CrossLingualMetrics
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 import torch
 
 from mke_lightning.data.schema import EditCase
-from mke_lightning.evaluation.generation import greedy_continuations
-from mke_lightning.evaluation.scorer import score_target_groups, score_targets, targets_token_ids
+from mke_lightning.models.generation import greedy_continuations
+from mke_lightning.evaluation.scorer import score_target_groups, score_targets
+from mke_lightning.models.encoding import targets_token_ids
 from mke_lightning.metrics import functional as F
 
 #: Metrics computed when the views allow them.

@@ -33,12 +33,6 @@ def _scored_texts(case: EditCase, lang: str) -> Iterator[tuple[str, str, str]]:
         yield f"multihop[{i}]", qa.prompt, qa.answer
 
 
-def absolute_positions(model) -> int | None:
-    """``config.n_positions`` of a model with learned absolute positions, else ``None``."""
-    value = getattr(getattr(model, "config", None), "n_positions", None)
-    return value if isinstance(value, int) and value > 0 else None
-
-
 def check_fits_context(tokenizer, cases: Sequence[EditCase], langs: Sequence[str], limit: int | None) -> None:
     """Raise ``ValueError`` naming the case, language and field of the first prompt + answer longer than ``limit``
     tokens (``None``: no limit known, nothing checked)."""

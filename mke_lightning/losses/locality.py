@@ -19,7 +19,7 @@ def locality_kl(base_logits: torch.Tensor, edited_logits: torch.Tensor, labels: 
         base_logits, edited_logits: ``(batch, seq, vocab)`` logits of the unedited and the edited model on the same
             input.
         labels: ``(batch, seq)``, the answer token at its own position and -100 elsewhere (as produced by
-            :func:`~mke_lightning.evaluation.scorer.encode_prompt_target`).
+            :func:`~mke_lightning.models.encoding.encode_prompt_target`).
     """
     mask = labels[:, 1:] != -100
     if not mask.any():

@@ -13,7 +13,7 @@ from mke_lightning.data.datamodule import EditDataModule
 from mke_lightning.data.reading import write_edit_cases
 from mke_lightning.editors import MendEditor
 from mke_lightning.editors.mend.capture import capture_gradient_factors
-from mke_lightning.evaluation.scorer import encode_prompt_target, token_logprobs
+from mke_lightning.models.encoding import encode_prompt_target, token_logprobs
 from mke_lightning.models.adapter import ArchitectureAdapter
 
 

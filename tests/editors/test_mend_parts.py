@@ -10,7 +10,7 @@ from mke_lightning.editors.mend.capture import capture_gradient_factors, group_b
 from mke_lightning.editors.mend.examples import make_example
 from mke_lightning.editors.mend.gradient_transform import GradientTransform
 from mke_lightning.editors.mend.normalization import RunningStandardizer
-from mke_lightning.evaluation.scorer import encode_prompt_target, token_logprobs
+from mke_lightning.models.encoding import encode_prompt_target, token_logprobs
 from mke_lightning.models.adapter import ArchitectureAdapter, as_out_in
 from mke_lightning.models.loading import load_causal_lm
 

@@ -13,7 +13,8 @@ from mke_lightning.data.datamodule import EditDataModule
 from mke_lightning.data.reading import write_edit_cases
 from mke_lightning.editors import UneditedEditor
 from mke_lightning.evaluation import EditEvaluationCallback
-from mke_lightning.evaluation.context_fit import absolute_positions, check_fits_context
+from mke_lightning.evaluation.context_fit import check_fits_context
+from mke_lightning.models.context import absolute_positions
 
 
 def _with_long_paraphrase(case, lang="en", words=80):

@@ -93,8 +93,9 @@ def test_logit_at_t_scores_token_t_plus_1():
 @pytest.mark.parametrize("arch", ["gpt2", "llama"])
 def test_head_only_at_target_positions_equals_full_logits(arch):
     """The scorer projects only target positions through the LM head; it must equal the full-logits computation."""
-    from mke_lightning.evaluation.scorer import batch_target_logprobs, encode_prompt_target, mean_target_logprob
-    from mke_lightning.models.world_pretraining import build_world_model
+    from mke_lightning.evaluation.scorer import batch_target_logprobs
+    from mke_lightning.models.encoding import encode_prompt_target, mean_target_logprob
+    from mke_lightning.models.world_model import build_world_model
 
     tok = train_world_tokenizer(["Pamu Ritesen was born in Ritesene.", "帕穆出生于里特塞恩。"] * 10, vocab_size=300)
     torch.manual_seed(0)
@@ -112,7 +113,7 @@ def test_head_only_at_target_positions_equals_full_logits(arch):
 def test_shared_prompt_scoring_equals_one_sequence_per_pair(arch):
     """Running each prompt once (its KV cache repeated for each target) gives the per-pair scores."""
     from mke_lightning.evaluation.scorer import score_target_groups
-    from mke_lightning.models.world_pretraining import build_world_model
+    from mke_lightning.models.world_model import build_world_model
 
     tok = train_world_tokenizer(["Pamu Ritesen was born in Ritesene.", "帕穆出生于里特塞恩。"] * 10, vocab_size=300)
     torch.manual_seed(0)

@@ -22,7 +22,7 @@ import lightning as L
 import torch
 from torch.utils.data import DataLoader, Sampler
 
-from mke_lightning.data.languages import target_separator
+from mke_lightning.data.languages import sentence_joiner, target_separator
 from mke_lightning.data.world.export import export_world, load_world_config, read_corpus
 from mke_lightning.data.world.generator import WorldConfig, build_world
 from mke_lightning.data.world.recall import world_probes
@@ -43,11 +43,6 @@ def tokenize_corpus(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
     """``<|bos|> prompt`` + ``sep + answer`` + ``end`` + ``<|eos|>``, the three parts tokenized apart (as scored)."""
     prompts = tokenizer([r["prompt"] for r in rows])["input_ids"]
     return [p + t for p, t in zip(prompts, _answer_tails(tokenizer, rows))]
-
-
-def sentence_joiner(lang: str) -> str:
-    """What separates two sentences: nothing after a full-width stop (zh, ja), one space otherwise (th included)."""
-    return "" if lang in ("zh", "ja") else " "
 
 
 def tokenize_in_context(tokenizer, rows: list[dict[str, str]], share: float, seed: int,

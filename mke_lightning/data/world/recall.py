@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from mke_lightning.data.languages import target_separator
+from mke_lightning.data.languages import sentence_joiner, target_separator
 from mke_lightning.data.world import lexicon
 from mke_lightning.data.world.generator import CHAINS, World
-from mke_lightning.evaluation.generation import greedy_continuations
+from mke_lightning.models.generation import greedy_continuations
 
 
 class Probe(NamedTuple):
@@ -55,8 +55,6 @@ def world_probes(world: World, languages=None, max_facts: int | None = None) -> 
 def in_context(probes: list[Probe], corpus_rows: Sequence[dict[str, str]], seed: int = 0) -> list[Probe]:
     """Each probe after one corpus sentence of its language (drawn with ``seed``), joined as in stage-2 pretraining
     (nothing after a full-width stop, a space otherwise)."""
-    from mke_lightning.data.world.corpus_datamodule import sentence_joiner
-
     by_lang: dict[str, list[str]] = defaultdict(list)
     for row in corpus_rows:
         by_lang[row["lang"]].append(row["text"])

@@ -24,7 +24,7 @@ from mke_lightning.data.schema import EditCase
 from mke_lightning.editors.applied import AppliedEdit, WeightEdit
 from mke_lightning.editors.base import BaseEditor, register_editor
 from mke_lightning.editors.ft.objectives import OBJECTIVES
-from mke_lightning.evaluation.scorer import encode_prompt_target
+from mke_lightning.models.encoding import encode_prompt_target
 from mke_lightning.losses.sss import SSSRegularizer
 from mke_lightning.models.adapter import ArchitectureAdapter
 

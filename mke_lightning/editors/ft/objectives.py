@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from mke_lightning.evaluation.scorer import token_logprobs
+from mke_lightning.models.encoding import token_logprobs
 
 
 def target_new_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

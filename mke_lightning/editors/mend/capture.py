@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from mke_lightning.evaluation.scorer import PromptTargetBatch, token_logprobs
+from mke_lightning.models.encoding import PromptTargetBatch, token_logprobs
 from mke_lightning.models.adapter import as_out_in
 
 

@@ -50,7 +50,7 @@ from mke_lightning.editors.base import BaseEditor, register_editor
 from mke_lightning.editors.mend.capture import GradientFactors, capture_gradient_factors, group_by_shape
 from mke_lightning.editors.mend.examples import LocScope, MendExample, Outer, make_example
 from mke_lightning.editors.mend.gradient_transform import GradientTransform, Norm
-from mke_lightning.evaluation.scorer import encode_prompt_target, trunk_and_head
+from mke_lightning.models.encoding import encode_prompt_target, trunk_and_head
 from mke_lightning.losses.locality import mean_kl
 from mke_lightning.losses.sss import sss_closed_form
 from mke_lightning.models.adapter import ArchitectureAdapter, from_out_in

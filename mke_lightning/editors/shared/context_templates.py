@@ -30,6 +30,7 @@ import torch
 from mke_lightning.data.languages import is_spaceless
 from mke_lightning.editors.shared.disk_cache import atomic_torch_save, default_cache_dir, settings_digest
 from mke_lightning.editors.shared.fingerprint import model_fingerprint, tokenizer_fingerprint
+from mke_lightning.models.context import context_length
 from mke_lightning.models.padding import pad_batch, pad_id_of
 
 #: Seed words per language: the MEMIT/EasyEdit English seeds and their counterparts.
@@ -123,7 +124,7 @@ class ContextTemplates:
             prompts = [[start_id] for _ in range(5 * self.n_per_seed)]
         pad = pad_id_of(tokenizer)
         input_ids, attention = pad_batch(prompts, pad, "left")
-        limit = getattr(model.config, "max_position_embeddings", None) or getattr(model.config, "n_positions", 1024)
+        limit = context_length(model) or 1024
         out: list[str] = []
         with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             torch.manual_seed(self.sample_seed)

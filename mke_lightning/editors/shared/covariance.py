@@ -38,6 +38,7 @@ from mke_lightning.editors.shared.corpus import corpus_identity, iter_corpus_tex
 from mke_lightning.editors.shared.disk_cache import atomic_torch_save, default_cache_dir, settings_digest
 from mke_lightning.editors.shared.fingerprint import model_fingerprint, tokenizer_fingerprint
 from mke_lightning.models.adapter import ArchitectureAdapter
+from mke_lightning.models.context import context_length
 from mke_lightning.models.loading import resolve_dtype
 from mke_lightning.models.padding import pad_batch, pad_id_of
 
@@ -50,15 +51,6 @@ ACCUMULATION_DTYPES = ("float32", "float64")
 
 class _StopForward(Exception):
     """Raised by the hook of the last requested layer: the rest of the forward pass is not needed."""
-
-
-def model_context_length(model: nn.Module) -> int | None:
-    config = getattr(model, "config", None)
-    for name in ("n_positions", "max_position_embeddings", "seq_length"):
-        value = getattr(config, name, None)
-        if isinstance(value, int) and value > 0:
-            return value
-    return None
 
 
 def tokenize_corpus(tokenizer, texts: Sequence[str], max_length: int) -> list[list[int]]:
@@ -160,7 +152,7 @@ class CovarianceCache:
 
     # ---- keys -------------------------------------------------------------------------------------------------
     def effective_length(self, model: nn.Module) -> int:
-        context = model_context_length(model)
+        context = context_length(model)
         return min(self.max_length, context) if context else self.max_length
 
     def cache_path(self, model: nn.Module, tokenizer, layer: int, fingerprint: str | None = None) -> Path:

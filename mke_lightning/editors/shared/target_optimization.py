@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import torch
 
 from mke_lightning.editors.shared.keys import Request, hidden_of, subject_last_index
-from mke_lightning.evaluation.scorer import targets_token_ids, token_logprobs
+from mke_lightning.models.encoding import targets_token_ids, token_logprobs
 from mke_lightning.models.padding import pad_batch, pad_id_of
 
 

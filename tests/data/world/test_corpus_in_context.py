@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from transformers import AutoTokenizer
 
-from mke_lightning.data.world.corpus_datamodule import sentence_joiner, tokenize_corpus, tokenize_in_context
+from mke_lightning.data.languages import sentence_joiner
+from mke_lightning.data.world.corpus_datamodule import tokenize_corpus, tokenize_in_context
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from mke_lightning.evaluation.generation import greedy_continuations
-from mke_lightning.models.world_pretraining import build_world_model
+from mke_lightning.models.generation import greedy_continuations
+from mke_lightning.models.world_model import build_world_model
 from mke_lightning.models.world_tokenizer import train_world_tokenizer
 
 TEXTS = ["Pamu Ritesen was born in Ritesene.", "Kaben Torimu works for Tavomi.", "帕穆·里特塞恩出生于里特塞恩。",
