@@ -1,14 +1,14 @@
-"""The ``mke`` command: ``MkeCLI`` (a LightningCLI) for ``fit/validate/test/predict``, plus extra verbs.
+"""The ``mke`` command: one table of verbs (:data:`VERBS`) that dispatches and feeds ``mke --help``.
 
-* ``mke fit|validate|test|predict --config A.yaml [--config B.yaml ...]``: Lightning's verbs, subclass mode for the
-  model (any LightningModule of the package, editors included) and the data (any LightningDataModule); configs
-  compose (later files win), ``--print_config`` and ``--model.help CLASS`` work as in Lightning.
-* ``mke world generate|recall``: export the synthetic world; measure a model's fact recall on it.
-* ``mke bench --config X.yaml``: edit latency, evaluation throughput and peak memory of an editor.
-* ``mke data stats --config configs/data/mzsre.yaml``: cases per language and subject-located share of a data config.
-* ``mke trace --model M --lang en``: causal tracing (where the model stores facts, per layer and token); JSON + PNG.
-* ``mke covariance --model M``: covariance statistics, one pass for all layers vs one pass per layer, and the cache.
-* ``mke reach --config X.yaml``: how much of a locate-then-edit write at the edit prompt reaches each paraphrase.
+* ``fit``, ``validate``, ``test``, ``predict``: Lightning's verbs through :class:`~mke_lightning.experiment.MkeCLI`
+  (subclass mode for the model — any LightningModule of the package, editors included — and the data; configs
+  compose, later files win; ``--print_config`` and ``--model.help CLASS`` work as in Lightning).
+* every other verb is one typed function in :mod:`mke_lightning.commands`; its parser is built from the function's
+  signature and docstring (jsonargparse), a verb with several functions has them as sub-verbs, and a verb marked
+  ``experiment`` also takes ``--config`` files and ``--model.* / --data.* / --trainer.*`` overrides as ``mke test``
+  does (passed to the function as ``config`` and ``overrides``).
+
+``mke --help`` reads only this table: nothing heavy (torch, Lightning, transformers) is imported for it.
 
 User errors (a missing file, an unknown class name, a bad option) print one ``mke: error: ...`` line and exit with
 status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full traceback.
@@ -16,150 +16,103 @@ status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full t
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
 
-import lightning as L
-from jsonargparse import set_parsing_settings
-from lightning.pytorch.cli import ArgsType, LightningCLI
 
-# Importing these modules makes their classes resolvable by short name in configs.
-import mke_lightning.data.datamodule  # noqa: F401
-import mke_lightning.data.world.corpus_datamodule  # noqa: F401
-import mke_lightning.data.world.pretraining  # noqa: F401
-import mke_lightning.editors  # noqa: F401
-import mke_lightning.evaluation  # noqa: F401
+@dataclass(frozen=True)
+class Verb:
+    """One verb of ``mke``: ``module`` holds its ``functions`` (none: a Lightning verb); with several functions each
+    is a sub-verb; ``experiment`` verbs take ``--config`` files and experiment overrides."""
 
-TRAINER_DEFAULTS = {
-    "logger": {"class_path": "lightning.pytorch.loggers.TensorBoardLogger",
-               "init_args": {"save_dir": "runs", "default_hp_metric": False}},
+    help: str
+    module: str | None = None
+    functions: tuple[str, ...] = ()
+    experiment: bool = False
+    usage: str = ""
+
+
+VERBS: dict[str, Verb] = {
+    "fit": Verb("train a learned editor (MEND, ...) or pretrain a world model: mke fit --config configs/mend_sss.yaml"),
+    "validate": Verb("edit and score the validation cases (a trained editor: --ckpt_path)"),
+    "test": Verb("edit and score the test cases: ES/PS/NS/QS for every source->target language pair"),
+    "predict": Verb("Lightning's predict loop over an experiment config"),
+    "world": Verb("generate the synthetic world (generate); a model's fact recall on it (recall)",
+                  "mke_lightning.commands.world", ("generate", "recall")),
+    "data": Verb("what a data config or a reader reads, per split and language (stats)",
+                 "mke_lightning.commands.data", ("stats",), experiment=True,
+                 usage="mke data stats --config configs/data/mzsre.yaml"),
+    "bench": Verb("edit latency, evaluation throughput and peak memory of an editor",
+                  "mke_lightning.commands.bench", ("bench",), experiment=True,
+                  usage="mke bench --config configs/ft_m.yaml"),
+    "trace": Verb("causal tracing: where a model stores facts, per layer and token (JSON + PNG)",
+                  "mke_lightning.commands.trace", ("trace",)),
+    "covariance": Verb("covariance statistics: one pass for all layers vs one per layer, and the disk cache",
+                       "mke_lightning.commands.covariance", ("covariance",)),
+    "reach": Verb("how much of a locate-then-edit write at the edit prompt reaches each paraphrase",
+                  "mke_lightning.commands.reach", ("reach",), experiment=True,
+                  usage="mke reach --config configs/memit_llama.yaml"),
 }
 
 
-# Grouped options (dataclasses) document each field with an attribute docstring: that text is their --help.
-set_parsing_settings(docstring_parse_attribute_docstrings=True)
+EXPERIMENT_NOTE = (" The experiment is given as for mke test: --config FILE (repeatable, later files win) and "
+                   "--model.* / --data.* / --trainer.* / --seed_everything overrides after it.")
 
 
-class MkeCLI(LightningCLI):
-    """LightningCLI over every LightningModule / LightningDataModule, with the project's trainer defaults."""
-
-    def __init__(self, args: ArgsType = None, run: bool = True, **kwargs):
-        kwargs.setdefault("trainer_defaults", TRAINER_DEFAULTS)
-        kwargs.setdefault("save_config_kwargs", {"overwrite": True})
-        kwargs.setdefault("parser_kwargs", {"exit_on_error": False})
-        super().__init__(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
-                         args=args, run=run, **kwargs)
-
-    def _parse_ckpt_path(self) -> None:
-        """Lightning's: the hyperparameters saved in ``--ckpt_path`` become the model's options; before that, an
-        editor class that renamed or grouped options upgrades the saved ones (``upgrade_hparams``), so checkpoints
-        written by an earlier version still load."""
-        if not self.config.get("subcommand"):
-            return
-        ckpt_path = self.config[self.config.subcommand].get("ckpt_path")
-        if not ckpt_path or not Path(ckpt_path).is_file():
-            return
-        import importlib
-
-        import torch
-
-        hparams = dict(torch.load(ckpt_path, weights_only=True, map_location="cpu").get("hyper_parameters", {}))
-        hparams.pop("_instantiator", None)
-        if not hparams:
-            return
-        if "_class_path" in hparams:
-            class_path = hparams.pop("_class_path")
-            module, _, name = class_path.rpartition(".")
-            upgrade = getattr(getattr(importlib.import_module(module), name, None), "upgrade_hparams", None)
-            hparams = {"class_path": class_path, "dict_kwargs": upgrade(hparams) if upgrade else hparams}
-        try:
-            self.config = self.parser.parse_object({self.config.subcommand: {"model": hparams}}, self.config)
-        except SystemExit:
-            sys.stderr.write("Parsing of ckpt_path hyperparameters failed!\n")
-            raise
+def main_help() -> str:
+    width = max(len(name) for name in VERBS)
+    lines = ["usage: mke VERB [options]    (mke VERB --help for a verb's options)", "",
+             "Multilingual knowledge editing of language models, on PyTorch Lightning.", "", "verbs:"]
+    lines += [f"  {name:<{width}}  {verb.help}" for name, verb in VERBS.items()]
+    lines += ["", "MKE_DEBUG=1 shows the traceback of an error."]
+    return "\n".join(lines)
 
 
-def _world_main(argv: Sequence[str]) -> None:
-    from mke_lightning.data.world.commands import world_cli
+def _parser_for(function, name: str, skip: set[str]):
+    from jsonargparse import ArgumentParser
 
-    world_cli(list(argv))
-
-
-def _bench_main(argv: Sequence[str]) -> None:
-    from mke_lightning.evaluation.bench import bench_cli
-
-    bench_cli(list(argv))
-
-
-def _data_main(argv: Sequence[str]) -> None:
-    from mke_lightning.data.stats import data_cli
-
-    data_cli(list(argv))
+    doc = (function.__doc__ or "").strip().split("\n\n")[0]
+    if "config" in skip:
+        doc += EXPERIMENT_NOTE
+    parser = ArgumentParser(prog=name, description=doc, exit_on_error=False)
+    parser.add_function_arguments(function, as_group=False, skip=skip)
+    return parser
 
 
-def _trace_main(argv: Sequence[str]) -> None:
-    from mke_lightning.analysis.trace_command import trace_cli
+def run_verb(name: str, argv: Sequence[str]) -> object:
+    """Parse ``argv`` for the function verb ``name`` and call it; returns what the function returns."""
+    verb = VERBS[name]
+    configs: list[str] = []
+    overrides: list[str] = []
+    rest = list(argv)
+    skip: set[str] = set()
+    if verb.experiment:
+        from mke_lightning.experiment import split_config_args
 
-    trace_cli(list(argv))
+        configs, overrides, rest = split_config_args(rest, verb.usage or f"mke {name} --config X.yaml",
+                                                     required=name != "data")
+        skip = {"config", "overrides"}
+    module = importlib.import_module(verb.module)
+    functions = {f: getattr(module, f) for f in verb.functions}
+    extra = {"config": configs, "overrides": overrides} if verb.experiment else {}
+    if verb.functions == (name,):
+        cfg = _parser_for(functions[name], f"mke {name}", skip).parse_args(rest)
+        return functions[name](**cfg.as_dict(), **extra)
+    from jsonargparse import ArgumentParser
 
-
-def _reach_main(argv: Sequence[str]) -> None:
-    from mke_lightning.analysis.reach_command import reach_cli
-
-    reach_cli(list(argv))
-
-
-def _covariance_main(argv: Sequence[str]) -> None:
-    from mke_lightning.analysis.covariance_bench import covariance_cli
-
-    covariance_cli(list(argv))
-
-
-EXTRA_VERBS = {"world": _world_main, "bench": _bench_main, "data": _data_main, "trace": _trace_main,
-               "covariance": _covariance_main, "reach": _reach_main}
-
-
-#: Option prefixes of an experiment (what ``mke test`` takes besides ``--config``).
-EXPERIMENT_OPTIONS = ("--model.", "--data.", "--trainer.", "--seed_everything")
-
-
-def split_config_args(argv: Sequence[str], usage: str) -> tuple[list[str], list[str], list[str]]:
-    """``(configs, overrides, rest)`` of a verb that reads an experiment config: the ``--config`` files
-    (jsonargparse would take ``--config`` as a config of the verb itself), the experiment overrides
-    (``--model.*``, ``--data.*``, ``--trainer.*``, ``--seed_everything``, as ``--key value`` or ``--key=value``,
-    applied after the configs as ``mke test`` applies them) and the verb's own arguments. ``FileNotFoundError``
-    (naming ``usage``) without a config, unless help is asked for; an ``ArgumentError`` for an override without a
-    value."""
-    from jsonargparse import ArgumentError
-
-    configs, overrides, rest, args = [], [], [], iter(argv)
-    for arg in args:
-        if arg == "--config":
-            configs.append(next(args, ""))
-        elif arg.startswith("--config="):
-            configs.append(arg.split("=", 1)[1])
-        elif arg.startswith(EXPERIMENT_OPTIONS):
-            if "=" in arg:
-                overrides.append(arg)
-                continue
-            value = next(args, None)
-            if value is None:
-                raise ArgumentError(None, f"{arg} needs a value ({usage})")
-            overrides += [arg, value]
-        else:
-            rest.append(arg)
-    if not configs and not {"-h", "--help"} & set(rest):
-        raise FileNotFoundError(f"this command needs an experiment config: {usage}")
-    return configs, overrides, rest
-
-
-def experiment_cli(configs: Sequence[str], overrides: Sequence[str] = ()) -> MkeCLI:
-    """The experiment of ``configs`` with ``overrides`` applied after them (as ``mke test`` reads its command line),
-    built but not run: what ``mke bench`` and ``mke reach`` work on."""
-    return MkeCLI(args=[x for c in configs for x in ("--config", c)] + list(overrides), run=False)
+    parser = ArgumentParser(prog=f"mke {name}", description=verb.help + (EXPERIMENT_NOTE if verb.experiment else ""),
+                            exit_on_error=False)
+    sub = parser.add_subcommands()
+    for fname, fn in functions.items():
+        sub.add_subcommand(fname, _parser_for(fn, f"mke {name} {fname}", skip),
+                           help=(fn.__doc__ or "").strip().split("\n")[0])
+    cfg = parser.parse_args(rest)
+    chosen = cfg.subcommand
+    return functions[chosen](**cfg[chosen].as_dict(), **extra)
 
 
 def _known_classes(base: type) -> list[str]:
@@ -177,6 +130,8 @@ def _one_line(err: BaseException) -> str:
     text = " ".join(str(err).split())
     match = re.search(r'Parser key "(model|data)":.*?Expected a dot import path string: (\S+)', text)
     if match:
+        import lightning as L
+
         group, name = match.groups()
         base = L.LightningModule if group == "model" else L.LightningDataModule
         return (f"unknown {group} class {name!r}; known: {', '.join(_known_classes(base))} "
@@ -188,14 +143,32 @@ def _one_line(err: BaseException) -> str:
     return text if len(text) < 600 else text[:600] + " ..."
 
 
-def cli_main(args: ArgsType = None) -> None:
+def _is_usage_error(err: BaseException) -> bool:
+    from jsonargparse import ArgumentError
+
+    from mke_lightning.data.languages import UnknownLanguageError
+    from mke_lightning.data.schema import DatasetFormatError
+
+    return isinstance(err, ArgumentError | FileNotFoundError | UnknownLanguageError | DatasetFormatError) \
+        or "Does not validate against any of the Union subtypes" in str(err)
+
+
+def cli_main(args: Sequence[str] | None = None) -> None:
     """Entry point of ``mke`` (and ``python -m mke_lightning``). ``args`` replaces ``sys.argv[1:]`` (tests)."""
     argv = list(sys.argv[1:] if args is None else args)
     debug = os.environ.get("MKE_DEBUG", "") not in ("", "0")
+    if not argv or argv[0] in ("-h", "--help"):
+        print(main_help())
+        return
     try:
-        if argv and argv[0] in EXTRA_VERBS:
-            EXTRA_VERBS[argv[0]](argv[1:])
+        verb = VERBS.get(argv[0])
+        if verb is None and not argv[0].startswith("-"):
+            raise ValueError(f"unknown verb {argv[0]!r}; verbs: {', '.join(VERBS)} (mke --help)")
+        if verb is not None and verb.module is not None:
+            run_verb(argv[0], argv[1:])
         else:
+            from mke_lightning.experiment import MkeCLI
+
             MkeCLI(args=None if args is None else argv)
     except SystemExit:
         raise
@@ -204,12 +177,6 @@ def cli_main(args: ArgsType = None) -> None:
     except Exception as err:  # noqa: BLE001 - turned into one line for users; MKE_DEBUG=1 shows the traceback
         if debug:
             raise
-        from jsonargparse import ArgumentError
-
-        from mke_lightning.data.languages import UnknownLanguageError
-        from mke_lightning.data.schema import DatasetFormatError
-
-        usage_error = isinstance(err, ArgumentError | FileNotFoundError | UnknownLanguageError | DatasetFormatError) \
-            or "Does not validate against any of the Union subtypes" in str(err)
         print(f"mke: error: {_one_line(err)}", file=sys.stderr)
-        raise SystemExit(2 if usage_error else 1) from None
+        raise SystemExit(2 if _is_usage_error(err) or isinstance(err, ValueError) and "unknown verb" in str(err)
+                         else 1) from None

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mke_lightning.cli import MkeCLI, cli_main, split_config_args
+from mke_lightning.cli import VERBS, cli_main
+from mke_lightning.experiment import MkeCLI, split_config_args
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "configs").rglob("*.yaml"))
@@ -73,6 +74,36 @@ def test_python_dash_m_entry_point():
     out = subprocess.run([sys.executable, "-m", "mke_lightning", "--help"], capture_output=True, text=True, cwd=REPO,
                          timeout=120)
     assert out.returncode == 0 and "fit" in out.stdout and "test" in out.stdout
+
+
+def test_main_help_lists_every_verb_without_importing_heavy_modules():
+    code = ("import sys; from mke_lightning.cli import cli_main; cli_main(['--help']); "
+            "print('heavy:', sorted(m for m in ('torch', 'lightning', 'transformers', 'jsonargparse') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode == 0, out.stderr
+    listed = [line.split()[0] for line in out.stdout.splitlines() if line.startswith("  ")]
+    assert listed == list(VERBS)
+    assert all(VERBS[v].help in out.stdout for v in VERBS)
+    assert out.stdout.strip().endswith("heavy: []")
+
+
+@pytest.mark.parametrize("verb", [v for v, spec in VERBS.items() if spec.module is not None])
+def test_every_function_verb_has_help(verb, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main([verb, "--help"])
+    assert exit_info.value.code in (0, None)
+    out = capsys.readouterr().out
+    assert f"mke {verb}" in out
+    if VERBS[verb].experiment:
+        assert "--config FILE" in out
+
+
+def test_unknown_verb_is_one_line_naming_the_verbs(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(["tset", "--config", FULL])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mke: error: unknown verb 'tset'") and "reach" in err
 
 
 def test_world_verb_generates(tmp_path, capsys):

@@ -34,8 +34,9 @@ from torch import nn
 
 from mke_lightning.data.spans import subject_token_span
 from mke_lightning.evaluation.scorer import batch_target_logprobs
-from mke_lightning.models.encoding import encode_prompt_target
 from mke_lightning.models.adapter import ArchitectureAdapter
+from mke_lightning.models.encoding import encode_prompt_target
+from mke_lightning.models.hooks import hidden_of, hooked
 
 KINDS = ("hidden", "mlp", "attn")
 CATEGORIES = ("before subject", "first subject token", "middle subject tokens", "last subject token",
@@ -83,16 +84,12 @@ class FactTrace:
         return cats
 
 
-def layer_modules(model: nn.Module, kind: str) -> list[nn.Module]:
+def layer_names(model: nn.Module, kind: str) -> list[str]:
     """The module whose output is restored, for each layer: the block, or the output projection of its FFN or of
     its attention (the projections, not the sub-blocks: BLOOM's sub-blocks add the residual inside)."""
     adapter = ArchitectureAdapter(model)
     name = {"hidden": adapter.block_name, "mlp": adapter.ffn_out_name, "attn": adapter.attn_out_name}[kind]
-    return [model.get_submodule(name(layer)) for layer in range(adapter.num_layers)]
-
-
-def _main(output):
-    return output[0] if isinstance(output, tuple) else output
+    return [name(layer) for layer in range(adapter.num_layers)]
 
 
 def subject_embedding_std(model: nn.Module, tokenizer, facts: Sequence[tuple[str, str, str, str]]) -> float:
@@ -121,16 +118,13 @@ def trace_fact(model: nn.Module, tokenizer, prompt: str, subject: str, answer: s
     n_prompt = len(tokenizer(prompt)["input_ids"])
     span = subject_token_span(tokenizer, prompt, subject)
     n_layers = ArchitectureAdapter(model).num_layers
-    modules = {kind: layer_modules(model, kind) for kind in settings.kinds}
 
     clean_states: dict[str, list[torch.Tensor]] = {kind: [None] * n_layers for kind in settings.kinds}
-    handles = [m.register_forward_hook(lambda _m, _a, out, k=kind, i=i: clean_states[k].__setitem__(i, _main(out)[0]))
-               for kind, mods in modules.items() for i, m in enumerate(mods)]
-    try:
+    names = {kind: layer_names(model, kind) for kind in settings.kinds}
+    recorders = {names[kind][i]: (lambda _m, _a, out, k=kind, i=i: clean_states[k].__setitem__(i, hidden_of(out)[0]))
+                 for kind in settings.kinds for i in range(n_layers)}
+    with hooked(model, recorders):
         logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
-    finally:
-        for h in handles:
-            h.remove()
     targets = batch.labels[0, 1:]
     at = targets != -100
     if only_known and not torch.equal(logits[0, :-1][at].argmax(-1), targets[at]):
@@ -146,7 +140,7 @@ def trace_fact(model: nn.Module, tokenizer, prompt: str, subject: str, answer: s
     results = torch.empty(len(rows))
     for start in range(0, len(rows), settings.batch_size):
         chunk = rows[start:start + settings.batch_size]
-        results[start:start + len(chunk)] = _corrupted_run(model, batch, chunk, noise, span, modules, clean_states,
+        results[start:start + len(chunk)] = _corrupted_run(model, batch, chunk, noise, span, names, clean_states,
                                                            n_layers, settings.window).cpu()
     per_spec = results.view(len(specs), settings.samples).mean(-1)
     scores = {kind: [[0.0] * n_layers for _ in range(n_prompt)] for kind in settings.kinds}
@@ -156,7 +150,7 @@ def trace_fact(model: nn.Module, tokenizer, prompt: str, subject: str, answer: s
     return FactTrace(prompt, answer, tokens, span.first, span.last, clean, per_spec[0].item(), scores)
 
 
-def _corrupted_run(model, batch, chunk, noise, span, modules, clean_states, n_layers, window) -> torch.Tensor:
+def _corrupted_run(model, batch, chunk, noise, span, names, clean_states, n_layers, window) -> torch.Tensor:
     """``p(o)`` of each row of ``chunk`` = ``[(spec or None, noise sample)]``: subject embeddings noised, then the
     clean state of ``spec = (kind, layer, position)`` restored."""
     device = batch.input_ids.device
@@ -182,21 +176,18 @@ def _corrupted_run(model, batch, chunk, noise, span, modules, clean_states, n_la
         rows, positions = torch.tensor(rows, device=device), torch.tensor(positions, device=device)
 
         def hook(_m, _a, out):
-            _main(out)[rows, positions] = clean_states[kind][layer][positions]
+            hidden_of(out)[rows, positions] = clean_states[kind][layer][positions]
             return out
 
         return hook
 
-    handles = [model.get_input_embeddings().register_forward_hook(add_noise)]
-    handles += [modules[kind][layer].register_forward_hook(put_back(kind, layer, *rp))
-                for (kind, layer), rp in restore.items()]
-    try:
+    embeddings = model.get_input_embeddings()
+    hooks = {next(name for name, m in model.named_modules() if m is embeddings): add_noise}
+    hooks.update({names[kind][layer]: put_back(kind, layer, *rp) for (kind, layer), rp in restore.items()})
+    with hooked(model, hooks):
         expanded = type(batch)(batch.input_ids.expand(n, -1), batch.attention_mask.expand(n, -1),
                                batch.labels.expand(n, -1))
         return batch_target_logprobs(model, expanded).exp()
-    finally:
-        for h in handles:
-            h.remove()
 
 
 def average_traces(traces: Sequence[FactTrace], effect: bool = False) -> dict[str, dict[str, list[float]]]:

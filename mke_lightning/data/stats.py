@@ -1,16 +1,10 @@
-"""``mke data stats``: what a data config (or a reader on a path) reads, per split and language.
-
-Prints, per split, the cases read and kept and, per language, the views present and the share whose subject occurs
-verbatim in the prompt, plus what was skipped and why. Subject and malformed-record policies are set to count
-(``keep`` / ``skip``) so the whole file is measured; ``--json FILE`` also writes the figures.
-
-    mke data stats --config configs/data/mzsre.yaml
-    mke data stats --reader mzsre ../shared/data/mzsre
-"""
+"""The figures behind ``mke data stats`` (:mod:`mke_lightning.commands.data`): what a data config (or a reader on a
+path) reads, per split and language: cases read and kept, views per language, the share whose subject occurs
+verbatim in the prompt, and what was skipped and why. Subject and malformed-record policies are set to count
+(``keep`` / ``skip``) so the whole file is measured."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from collections.abc import Sequence
@@ -50,7 +44,7 @@ def format_table(split: str, figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _datamodule_from_configs(configs: Sequence[str], overrides: dict[str, Any]):
+def _datamodule_from_configs(configs: Sequence[str], overrides: dict[str, Any], extra: Sequence[str] = ()):
     import lightning as L
     from jsonargparse import ArgumentParser
 
@@ -66,6 +60,7 @@ def _datamodule_from_configs(configs: Sequence[str], overrides: dict[str, Any]):
             args += ["--data", json.dumps(data)]
     if not args:
         raise ValueError(f"no data section in {list(configs)}")
+    args += list(extra)
     for key, value in overrides.items():
         args += [f"--data.init_args.{key}", value if isinstance(value, str) else json.dumps(value)]
     cfg = parser.parse_args(args)
@@ -74,16 +69,21 @@ def _datamodule_from_configs(configs: Sequence[str], overrides: dict[str, Any]):
 
 
 def data_stats(configs: Sequence[str] = (), reader: str | None = None, path: str | None = None,
-               splits: Sequence[str] = ("train", "val", "test")) -> dict[str, dict[str, Any]]:
-    """Figures per split of a data config (``configs``, later ones win) or of ``reader`` on ``path``."""
+               splits: Sequence[str] = ("train", "val", "test"),
+               overrides: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+    """Figures per split of a data config (``configs``, later ones win, then ``--data.*`` ``overrides``) or of
+    ``reader`` on ``path``."""
     if reader is not None:
         from mke_lightning.data.readers import build_reader
 
         if path is None:
-            raise ValueError("--reader needs a PATH")
+            raise ValueError("--reader needs --path PATH")
         _, report = build_reader(reader).read(path, on_subject_missing="keep", on_invalid_record="skip")
         return {"path": report_figures(report)}
-    dm = _datamodule_from_configs(configs, {"on_subject_missing": "keep", "on_invalid_record": "skip"})
+    bad = [o for o in overrides if o.startswith("--") and not o.startswith("--data.")]
+    if bad:
+        raise ValueError(f"mke data stats takes --data.* overrides only, got {bad}")
+    dm = _datamodule_from_configs(configs, {"on_subject_missing": "keep", "on_invalid_record": "skip"}, overrides)
     out = {}
     for split in splits:
         path = getattr(dm.hparams, f"{split}_path", None)
@@ -92,23 +92,3 @@ def data_stats(configs: Sequence[str] = (), reader: str | None = None, path: str
         dm._read(split, path, None)
         out[split] = report_figures(dm.reports[split])
     return out
-
-
-def data_cli(argv: Sequence[str]) -> None:
-    parser = argparse.ArgumentParser(prog="mke data", description="Inspect benchmark data read into the unified schema")
-    sub = parser.add_subparsers(dest="command", required=True)
-    stats = sub.add_parser("stats", help="cases per language and share of subjects located in their prompt")
-    stats.add_argument("--config", action="append", default=[], help="data config (repeatable; later ones win)")
-    stats.add_argument("--reader", help="reader name instead of a config (mzsre, bizsre, mlake, counterfact, ...)")
-    stats.add_argument("path", nargs="?", help="data path for --reader")
-    stats.add_argument("--split", action="append", choices=["train", "val", "test"], help="splits (default: all)")
-    stats.add_argument("--json", help="also write the figures to this JSON file")
-    args = parser.parse_args(list(argv))
-    if not args.config and not args.reader:
-        parser.error("give --config FILE or --reader NAME PATH")
-    figures = data_stats(args.config, args.reader, args.path, args.split or ("train", "val", "test"))
-    for split, fig in figures.items():
-        print(format_table(split, fig) + "\n")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(figures, fh, indent=1, ensure_ascii=False)

@@ -134,19 +134,21 @@ class HookEdit(AppliedEdit):
 
 @contextmanager
 def scratch_weights(model: nn.Module, names: Sequence[str]) -> Iterator[dict[str, nn.Parameter]]:
-    """Yield the named parameters of ``model`` for writing; on exit (also on an error) their values and
-    ``requires_grad`` flags are copied back exactly. Read the new values (``p.detach().clone()``) inside."""
+    """Yield the named parameters of ``model`` for writing; on exit (also on an error) their values, ``requires_grad``
+    flags and ``.grad`` are put back exactly (an optimiser run inside leaves no gradient behind on the base model).
+    Read the new values (``p.detach().clone()``) inside."""
     params = dict(model.named_parameters())
     unknown = [n for n in names if n not in params]
     if unknown:
         raise KeyError(f"no such parameters: {unknown}")
     chosen = {n: params[n] for n in names}
-    saved = {n: (p.detach().clone(), p.requires_grad) for n, p in chosen.items()}
+    saved = {n: (p.detach().clone(), p.requires_grad, p.grad) for n, p in chosen.items()}
     try:
         yield chosen
     finally:
         with torch.no_grad():
             for name, param in chosen.items():
-                value, requires_grad = saved[name]
+                value, requires_grad, grad = saved[name]
+                param.grad = grad
                 param.requires_grad_(requires_grad)
                 param.copy_(value)

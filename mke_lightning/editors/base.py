@@ -1,20 +1,35 @@
 """The editor contract (design.md §3.3): every editor is a LightningModule registered by name that implements
-``edit(cases, src_lang) -> AppliedEdit``.
+``edit(cases, src_lang) -> AppliedEdit`` and may override ``scoring_lm()``.
 
 The base class owns the frozen base model and its tokenizer (loaded once, in ``configure_model``, from any HF
 causal LM path or hub id), and gives training-free editors the no-op ``validation_step`` / ``test_step`` that
 Lightning needs: the :class:`~mke_lightning.evaluation.callback.EditEvaluationCallback` does the scoring.
+
+A new editor overrides:
+
+* ``edit(cases, src_lang)``: compute the edit of ``cases`` (their ``src_lang`` views, or every view for editors with
+  ``uses_parallel_views``) and return it as an :class:`~mke_lightning.editors.applied.AppliedEdit`, applied on
+  entry and restored bit for bit on exit (``WeightEdit`` for weight changes, ``HookEdit`` for activation edits;
+  state an editor keeps for its edits, such as demonstrations or a memory, is pushed on entry and popped on exit);
+* ``scoring_lm(batch_size)``, only if the edit changes what the model is asked rather than the model itself
+  (prompts rewritten, or routed to another model): return a :class:`~mke_lightning.evaluation.lm.ScoringLM` that
+  answers as the edited system does while the edit is active;
+* ``fast_test_options``: keyword arguments that make one edit quick on the tiny test models (the restore matrix of
+  ``tests/editors/test_restore.py`` builds every registered editor with them).
+
+Trained editors start from :class:`~mke_lightning.editors.trained.TrainedEditor` instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import lightning as L
 
 from mke_lightning.data.schema import EditCase
 from mke_lightning.editors.applied import AppliedEdit
+from mke_lightning.evaluation.lm import HFScoringLM, ScoringLM
 from mke_lightning.models.loading import load_causal_lm
 
 #: name -> editor class; filled by :func:`register_editor`.
@@ -22,7 +37,8 @@ EDITORS: dict[str, type[BaseEditor]] = {}
 
 
 def register_editor(name: str):
-    """Class decorator: register an editor under ``name`` (used by the tests, ``mke bench`` and the docs)."""
+    """Class decorator: register an editor under ``name`` (the restore matrix of the tests runs every registered
+    editor)."""
 
     def wrap(cls: type[BaseEditor]) -> type[BaseEditor]:
         if name in EDITORS and EDITORS[name] is not cls:
@@ -40,10 +56,12 @@ class BaseEditor(L.LightningModule):
     Class attributes:
         editor_name: the registry name.
         uses_parallel_views: the method reads other languages' views of the case being edited (reports show it).
+        fast_test_options: ``__init__`` keyword arguments for a quick edit on the tiny test models.
     """
 
     editor_name: ClassVar[str] = ""
     uses_parallel_views: ClassVar[bool] = False
+    fast_test_options: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, model_name_or_path: str = "checkpoints/world-gpt2", dtype: str = "float32"):
         """Options (each one is a command-line option of `mke`).
@@ -66,6 +84,11 @@ class BaseEditor(L.LightningModule):
     def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
         """Return the edit of ``cases`` (their ``src_lang`` views) as a context manager; it is applied on entry."""
         raise NotImplementedError
+
+    def scoring_lm(self, batch_size: int = 256) -> ScoringLM:
+        """What the evaluation queries while an edit of this editor is active (and, outside any edit, the unedited
+        system): by default the base model itself, ``batch_size`` sequences per padded forward / generation."""
+        return HFScoringLM(self.base_model, self.tokenizer, batch_size)
 
     def transfer_batch_to_device(self, batch, device, dataloader_idx):
         # Batches are lists of EditCase (text): editors tokenize per language themselves, nothing to move.

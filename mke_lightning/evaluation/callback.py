@@ -1,10 +1,11 @@
 """``EditEvaluationCallback``: one evaluation loop for every editor (design.md §3.4).
 
-On validation and test batches (lists of :class:`EditCase`), for each source language in ``edit_languages``:
-apply the edit (``editor.edit(cases, src)``), score every target language in ``eval_languages`` with one teacher-
-forced pass and one greedy generation (:mod:`mke_lightning.evaluation.case_scoring`), and restore the model.
+On validation and test batches (lists of :class:`EditCase`), the :class:`~mke_lightning.evaluation.loop.EditLoop`
+edits from each source language in ``edit_languages`` (``editor.edit(cases, src)``), scores every target language
+in ``eval_languages`` through the editor's ``scoring_lm()`` with one teacher-forced pass and one greedy generation
+(:mod:`mke_lightning.evaluation.case_scoring`), and restores the model.
 
-Modes:
+Modes (:mod:`mke_lightning.evaluation.loop`):
 * ``single`` (default): one case at a time, restored after each;
 * ``batch``: the cases of a dataloader batch are edited together (set ``data.batch_size`` to the edit batch size);
 * ``sequential``: edits accumulate (no restore) through the epoch, per source language; after every
@@ -31,14 +32,12 @@ import lightning as L
 import torch
 from lightning.pytorch.callbacks import Callback
 
-from mke_lightning.evaluation.case_scoring import ALL_METRICS, pre_edit_answers, score_cases
-from mke_lightning.evaluation.context_fit import check_fits_context
-from mke_lightning.models.context import absolute_positions
+from mke_lightning.evaluation.case_scoring import ALL_METRICS
+from mke_lightning.evaluation.loop import EditLoop
 from mke_lightning.metrics import CrossLingualMetrics
 
 log = logging.getLogger(__name__)
 
-HEADLINE = ("es", "ps", "ns", "qs", "rel_f1", "gen_f1", "loc_f1")
 
 
 class EditEvaluationCallback(Callback):
@@ -69,15 +68,9 @@ class EditEvaluationCallback(Callback):
                 (``None``: into the logger's run directory as ``edit_metrics.json`` when there is a logger).
         """
         super().__init__()
-        if mode not in ("single", "batch", "sequential"):
-            raise ValueError(f"mode must be single, batch or sequential, got {mode!r}")
-        unknown = [m for m in metrics or () if m not in ALL_METRICS]
-        if unknown:
-            raise ValueError(f"unknown metrics {unknown}; known: {list(ALL_METRICS)}")
-        if sequential_every < 1:
-            raise ValueError("sequential_every must be >= 1")
+        self.loop = EditLoop(mode, sequential_every, metrics, max_new_tokens, scoring_batch_size)
         self.mode, self.sequential_every, self.results_path = mode, sequential_every, results_path
-        self.metric_names = list(metrics) if metrics else list(ALL_METRICS)
+        self.metric_names = self.loop.metrics
         self.edit_languages, self.eval_languages = edit_languages, eval_languages
         self.max_new_tokens, self.scoring_batch_size, self.log_heatmaps = max_new_tokens, scoring_batch_size, log_heatmaps
         self.collections: dict[str, CrossLingualMetrics] = {}
@@ -110,54 +103,29 @@ class EditEvaluationCallback(Callback):
     def on_test_epoch_start(self, trainer, pl_module):
         self._start(trainer, pl_module, "test")
 
-    # ---- the loop -------------------------------------------------------------------------------------------
-    def _score(self, pl_module, stage: str, cases, src: str, pre_edit) -> None:
+    # ---- the loop (evaluation/loop.py) --------------------------------------------------------------------
+    def _record(self, stage: str):
         collection = self.collections[stage]
-        per_case = score_cases(pl_module.base_model, pl_module.tokenizer, cases, collection.tgt, self.metric_names,
-                               pre_edit, self.max_new_tokens, self.scoring_batch_size)
-        for values in per_case:
+
+        def record(src: str, case, values: dict[str, dict[str, float]]) -> None:
             for metric, per_lang in values.items():
                 for tgt, value in per_lang.items():
                     collection.update(metric, src, tgt, value)
-        self.cases_scored += len(cases)
+            self.cases_scored += 1
 
-    def _pre_edit(self, pl_module, stage: str, cases):
-        if "loc_f1" not in self.metric_names:
-            return None
-        return pre_edit_answers(pl_module.base_model, pl_module.tokenizer, cases, self.collections[stage].tgt,
-                                self.max_new_tokens, self.scoring_batch_size)
+        return record
 
     def _run_batch(self, pl_module, stage: str, batch) -> None:
-        cases = list(batch)
-        check_fits_context(pl_module.tokenizer, cases, self.collections[stage].tgt,
-                           absolute_positions(pl_module.base_model))
         if self.mode == "sequential":
-            self._pending.extend(cases)
+            self._pending.extend(batch)
             return
-        with torch.inference_mode(False), torch.no_grad():
-            pre_edit = self._pre_edit(pl_module, stage, cases)
-            for src in self.collections[stage].src:
-                editable = [c for c in cases if src in c.views]
-                if self.mode == "single":
-                    for case in editable:
-                        with pl_module.edit([case], src):
-                            self._score(pl_module, stage, [case], src, pre_edit)
-                elif editable:
-                    with pl_module.edit(editable, src):
-                        self._score(pl_module, stage, editable, src, pre_edit)
+        collection = self.collections[stage]
+        self.loop.run(pl_module, list(batch), collection.src, collection.tgt, self._record(stage))
 
     def _run_sequential(self, pl_module, stage: str) -> None:
         cases, self._pending = self._pending, []
-        with torch.inference_mode(False), torch.no_grad():
-            pre_edit = self._pre_edit(pl_module, stage, cases)
-            for src in self.collections[stage].src:
-                editable = [c for c in cases if src in c.views]
-                with contextlib.ExitStack() as stack:
-                    for start in range(0, len(editable), self.sequential_every):
-                        window = editable[start:start + self.sequential_every]
-                        for case in window:
-                            stack.enter_context(pl_module.edit([case], src))
-                        self._score(pl_module, stage, window, src, pre_edit)
+        collection = self.collections[stage]
+        self.loop.run(pl_module, cases, collection.src, collection.tgt, self._record(stage))
 
     def on_validation_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0):
         self._run_batch(pl_module, "val", batch)
@@ -181,7 +149,7 @@ class EditEvaluationCallback(Callback):
             self._write_results(trainer)
         if trainer.is_global_zero and trainer.logger is not None:
             self._log_figures(trainer, collection, stage)
-            headline = {f"{stage}/{m}/{k}": values[f"{stage}/{m}/{k}"] for m in HEADLINE for k in ("mono", "cross")
+            headline = {f"{stage}/{m}/{k}": values[f"{stage}/{m}/{k}"] for m in ALL_METRICS for k in ("mono", "cross")
                         if f"{stage}/{m}/{k}" in values}
             params = dict(pl_module.hparams)
             params.update({"editor": type(pl_module).__name__, "mode": self.mode,

@@ -1,124 +1,133 @@
 """Scoring edited cases: everything one applied edit needs, in one teacher-forced pass and one generation.
 
-For a set of cases (one applied edit covers them all) and target languages, :func:`score_cases` gathers every
-teacher-forced contrast (ES, PS: a prompt or paraphrase with target_new and target_true) and every greedy prompt (NS, QS,
-rel_f1, gen_f1, loc_f1) across cases and languages, runs **one** batched scoring call and **one** batched
-generation call, and returns per-case metric values keyed by target language. Pre-edit answers for loc_f1 come
-from :func:`pre_edit_answers`, computed once per case (not once per source language).
+Three steps, so each caller (the evaluation loop, ``mke bench``, ``mke edit``) and each editor's
+:class:`~mke_lightning.evaluation.lm.ScoringLM` meet the same contract:
+
+1. :func:`plan_queries` (pure): for a set of cases (one applied edit covers them all) and target languages, every
+   teacher-forced contrast (ES, PS: a prompt or paraphrase with ``target_new`` and ``target_true``) and every greedy
+   prompt (NS, QS, rel_f1, gen_f1, loc_f1), across cases and languages, with each case's index ranges into them;
+2. :func:`run_queries`: **one** batched ``target_logprobs`` call and **one** batched ``greedy`` call on the
+   scoring LM;
+3. :func:`case_values` (pure): per case, ``{metric: {target_lang: value}}``.
+
+:func:`score_cases` chains them. Pre-edit answers for loc_f1 come from :func:`pre_edit_answers`, computed once per
+case (not once per source language).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import torch
 
 from mke_lightning.data.schema import EditCase
-from mke_lightning.models.generation import greedy_continuations
-from mke_lightning.evaluation.scorer import score_target_groups, score_targets
-from mke_lightning.models.encoding import targets_token_ids
+from mke_lightning.evaluation.lm import ScoringLM
 from mke_lightning.metrics import functional as F
+from mke_lightning.models.encoding import targets_token_ids
 
-#: Metrics computed when the views allow them.
+#: Metrics computed when the views allow them (also the headline metrics of the logs).
 ALL_METRICS = ("es", "ps", "ns", "qs", "rel_f1", "gen_f1", "loc_f1")
 
-
-def _budgets(tokenizer, answers: Sequence[str], langs: Sequence[str], max_new_tokens: int | None) -> list[int]:
-    """Greedy answer lengths: each reference's token count (capped by ``max_new_tokens``), one tokenizer call."""
-    lengths = [len(ids) for ids in targets_token_ids(tokenizer, answers, langs)]
-    return [min(n, max_new_tokens) for n in lengths] if max_new_tokens else lengths
+#: ``{case_id: {lang: [pre-edit greedy answer of each neighbourhood prompt]}}``
+PreEditAnswers = dict[str, dict[str, list[str]]]
 
 
-def pre_edit_answers(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str],
-                     max_new_tokens: int | None = None, batch_size: int = 128) -> dict[str, dict[str, list[str]]]:
-    """Greedy answers of the unedited model on every neighbourhood prompt: ``{case_id: {lang: [answers]}}``."""
-    prompts, references, keys = [], [], []
+@dataclass
+class QueryPlan:
+    """What one applied edit is asked: ``contrasts`` = ``(prompt, target_new, target_true, lang)``, ``greedy`` =
+    ``(prompt, reference answer, lang)``, and per case, per language, the ``(start, end)`` range of each item."""
+
+    cases: list[EditCase]
+    metrics: frozenset[str]
+    contrasts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    greedy: list[tuple[str, str, str]] = field(default_factory=list)
+    ranges: list[dict[str, dict[str, tuple[int, int]]]] = field(default_factory=list)
+
+
+@dataclass
+class QueryResults:
+    """``logps[i]`` = ``(log P(target_new), log P(target_true))`` of contrast ``i``; ``answers[j]`` the greedy answer
+    of greedy prompt ``j``."""
+
+    logps: torch.Tensor
+    answers: list[str]
+
+
+def plan_queries(cases: Sequence[EditCase], langs: Sequence[str], metrics: Sequence[str]) -> QueryPlan:
+    """Every query the metrics of ``cases`` in ``langs`` need (see the module docstring)."""
+    plan = QueryPlan(list(cases), frozenset(metrics))
+    want = plan.metrics
     for case in cases:
-        for lang in langs:
-            view = case.views.get(lang)
-            for qa in view.neighborhood if view else ():
-                prompts.append(qa.prompt)
-                references.append(qa.answer)
-                keys.append((case.case_id, lang))
-    budgets = _budgets(tokenizer, references, [lang for _, lang in keys], max_new_tokens)
-    answers = greedy_continuations(model, tokenizer, prompts, budgets, batch_size) if prompts else []
-    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for (case_id, lang), answer in zip(keys, answers):
-        out[case_id][lang].append(answer)
-    return {k: dict(v) for k, v in out.items()}
-
-
-def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str], metrics: Sequence[str],
-                pre_edit: dict[str, dict[str, list[str]]] | None = None, max_new_tokens: int | None = None,
-                batch_size: int = 128, share_prompts: bool = True) -> list[dict[str, dict[str, float]]]:
-    """Per case, ``{metric: {target_lang: value}}`` for the metrics the case's views support.
-
-    ``share_prompts`` runs each ES/PS prompt once for both of its targets (``target_new``, ``target_true``); with
-    ``False`` every (prompt, target) pair is its own sequence (same values, the naive way).
-    """
-    want = set(metrics)
-    contrasts: list[tuple[str, str, str, str]] = []  # (prompt, target_new, target_true, lang) for ES / PS
-    greedy: list[tuple[str, str, str]] = []  # (prompt, reference answer, lang)
-    plan = []  # per case, per lang: index ranges into contrasts / greedy
-    for case in cases:
-        case_plan = {}
+        case_ranges: dict[str, dict[str, tuple[int, int]]] = {}
         for lang in langs:
             view = case.views.get(lang)
             if view is None:
                 continue
             item: dict[str, tuple[int, int]] = {}
 
-            def add_contrasts(prompts, key):
-                start = len(contrasts)
-                contrasts.extend((p, view.target_new, view.target_true, lang) for p in prompts)
-                item[key] = (start, len(contrasts))
+            def add(kind: str, rows: list, key: str) -> None:
+                queue = plan.contrasts if kind == "contrast" else plan.greedy
+                start = len(queue)
+                queue.extend(rows)
+                item[key] = (start, len(queue))
 
-            def add_greedy(prompts, answers, key):
-                start = len(greedy)
-                greedy.extend((p, a, lang) for p, a in zip(prompts, answers))
-                item[key] = (start, len(greedy))
+            def contrasts(prompts):
+                return [(p, view.target_new, view.target_true, lang) for p in prompts]
 
             if view.target_true is not None:
                 if "es" in want:
-                    add_contrasts([view.prompt], "es")
+                    add("contrast", contrasts([view.prompt]), "es")
                 if "ps" in want and view.paraphrases:
-                    add_contrasts(view.paraphrases, "ps")
+                    add("contrast", contrasts(view.paraphrases), "ps")
             if "rel_f1" in want:
-                add_greedy([view.prompt], [view.target_new], "rel_f1")
+                add("greedy", [(view.prompt, view.target_new, lang)], "rel_f1")
             if "gen_f1" in want and view.paraphrases:
-                add_greedy(view.paraphrases, [view.target_new] * len(view.paraphrases), "gen_f1")
+                add("greedy", [(p, view.target_new, lang) for p in view.paraphrases], "gen_f1")
             if view.neighborhood and ({"ns", "loc_f1"} & want):
-                add_greedy([qa.prompt for qa in view.neighborhood], [qa.answer for qa in view.neighborhood], "nb")
+                add("greedy", [(qa.prompt, qa.answer, lang) for qa in view.neighborhood], "nb")
             if "qs" in want and view.multihop:
-                add_greedy([qa.prompt for qa in view.multihop], [qa.answer for qa in view.multihop], "qs")
-            case_plan[lang] = item
-        plan.append(case_plan)
+                add("greedy", [(qa.prompt, qa.answer, lang) for qa in view.multihop], "qs")
+            case_ranges[lang] = item
+        plan.ranges.append(case_ranges)
+    return plan
 
-    logps = None  # (len(contrasts), 2): log P(target_new), log P(target_true)
-    if contrasts and share_prompts:
-        logps = torch.stack(score_target_groups(model, tokenizer, [c[0] for c in contrasts],
-                                                [[c[1], c[2]] for c in contrasts], [c[3] for c in contrasts], batch_size))
-    elif contrasts:
-        logps = score_targets(model, tokenizer, [c[0] for c in contrasts for _ in range(2)],
-                              [t for c in contrasts for t in (c[1], c[2])], [c[3] for c in contrasts for _ in range(2)],
-                              batch_size).view(-1, 2)
-    budgets = _budgets(tokenizer, [g[1] for g in greedy], [g[2] for g in greedy], max_new_tokens)
-    answers = greedy_continuations(model, tokenizer, [g[0] for g in greedy], budgets, batch_size) if greedy else []
 
-    results = []
-    for case, case_plan in zip(cases, plan):
+def answer_budgets(tokenizer, answers: Sequence[str], langs: Sequence[str], max_new_tokens: int | None) -> list[int]:
+    """Greedy answer lengths: each reference's token count (capped by ``max_new_tokens``), one tokenizer call."""
+    lengths = [len(ids) for ids in targets_token_ids(tokenizer, answers, langs)]
+    return [min(n, max_new_tokens) for n in lengths] if max_new_tokens else lengths
+
+
+def run_queries(plan: QueryPlan, lm: ScoringLM, max_new_tokens: int | None = None) -> QueryResults:
+    """One ``target_logprobs`` call for every contrast and one ``greedy`` call for every greedy prompt."""
+    logps = torch.empty(0, 2)
+    if plan.contrasts:
+        logps = torch.stack(lm.target_logprobs([c[0] for c in plan.contrasts], [[c[1], c[2]] for c in plan.contrasts],
+                                               [c[3] for c in plan.contrasts]))
+    budgets = answer_budgets(lm.tokenizer, [g[1] for g in plan.greedy], [g[2] for g in plan.greedy], max_new_tokens)
+    answers = lm.greedy([g[0] for g in plan.greedy], budgets) if plan.greedy else []
+    return QueryResults(logps, answers)
+
+
+def case_values(plan: QueryPlan, results: QueryResults,
+                pre_edit: PreEditAnswers | None = None) -> list[dict[str, dict[str, float]]]:
+    """Per case of ``plan``, ``{metric: {target_lang: value}}`` from the answers to its queries."""
+    want, logps, answers = plan.metrics, results.logps, results.answers
+    out = []
+    for case, case_ranges in zip(plan.cases, plan.ranges):
         values: dict[str, dict[str, float]] = defaultdict(dict)
-        for lang, item in case_plan.items():
+        for lang, item in case_ranges.items():
             view = case.views[lang]
-            for key in ("es", "ps"):
-                if key in item:
-                    s, e = item[key]
-                    new, true = logps[s:e, 0], logps[s:e, 1]
-                    values[key][lang] = F.edit_success(new[0], true[0]) if key == "es" else F.paraphrase_score(new, true)
+            if "es" in item:
+                s, _ = item["es"]
+                values["es"][lang] = F.edit_success(logps[s, 0], logps[s, 1])
+            if "ps" in item:
+                s, e = item["ps"]
+                values["ps"][lang] = F.paraphrase_score(logps[s:e, 0], logps[s:e, 1])
             if "rel_f1" in item:
-                s, _ = item["rel_f1"]
-                values["rel_f1"][lang] = F.rel_f1(answers[s], view.target_new, lang)
+                values["rel_f1"][lang] = F.rel_f1(answers[item["rel_f1"][0]], view.target_new, lang)
             if "gen_f1" in item:
                 s, e = item["gen_f1"]
                 values["gen_f1"][lang] = F.gen_f1(answers[s:e], view.target_new, lang)
@@ -133,5 +142,32 @@ def score_cases(model, tokenizer, cases: Sequence[EditCase], langs: Sequence[str
             if "qs" in item:
                 s, e = item["qs"]
                 values["qs"][lang] = F.question_score(answers[s:e], [qa.answer for qa in view.multihop], lang)
-        results.append(dict(values))
-    return results
+        out.append(dict(values))
+    return out
+
+
+def score_cases(lm: ScoringLM, cases: Sequence[EditCase], langs: Sequence[str], metrics: Sequence[str],
+                pre_edit: PreEditAnswers | None = None,
+                max_new_tokens: int | None = None) -> list[dict[str, dict[str, float]]]:
+    """Per case, ``{metric: {target_lang: value}}`` for the metrics the case's views support, asking ``lm``."""
+    plan = plan_queries(cases, langs, metrics)
+    return case_values(plan, run_queries(plan, lm, max_new_tokens), pre_edit)
+
+
+def pre_edit_answers(lm: ScoringLM, cases: Sequence[EditCase], langs: Sequence[str],
+                     max_new_tokens: int | None = None) -> PreEditAnswers:
+    """Greedy answers of the unedited model on every neighbourhood prompt: ``{case_id: {lang: [answers]}}``."""
+    prompts, references, keys = [], [], []
+    for case in cases:
+        for lang in langs:
+            view = case.views.get(lang)
+            for qa in view.neighborhood if view else ():
+                prompts.append(qa.prompt)
+                references.append(qa.answer)
+                keys.append((case.case_id, lang))
+    budgets = answer_budgets(lm.tokenizer, references, [lang for _, lang in keys], max_new_tokens)
+    answers = lm.greedy(prompts, budgets) if prompts else []
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for (case_id, lang), answer in zip(keys, answers):
+        out[case_id][lang].append(answer)
+    return {k: dict(v) for k, v in out.items()}

@@ -1,14 +1,16 @@
 """Do the evaluation texts fit the model's positions?
 
 A model with learned absolute positions and a short context (the GPT-2 world model has 64; real benchmark prompts
-can be longer) would otherwise fail deep inside a forward pass with an index error that names nothing. Before a
-batch is edited and scored, every text the scorers feed the model, a prompt followed by one of its scored or
-generated answers (with the language's separator, tokenized apart as the scorers do), is measured against the
-model's ``n_positions``, and the first one too long is reported with its case, language and field.
+can be longer) would otherwise fail deep inside a forward pass with an index error that names nothing. Before an
+applied edit is scored, every text the scoring LM feeds its model, the prompt as the model really reads it
+(``ScoringLM.seen_prompts``: an editor may put demonstrations or the new fact before it) followed by one of its
+scored or generated answers (with the language's separator, tokenized apart as the scorers do), is measured
+against ``ScoringLM.position_limit()``, and the first one too long is reported with its case, language and field.
 
 Decisions: an error, not a silent truncation (cutting the prompt's start changes the question) nor a skip (cases
-would be lost unseen); only models with ``config.n_positions`` (GPT-2 family) are checked: rotary and ALiBi
-models (LLaMA, Qwen, BLOOM, ...) run past their nominal length, so nothing stops them there.
+would be lost unseen); only models with ``config.n_positions`` (GPT-2 family) have a limit
+(:func:`~mke_lightning.models.context.absolute_positions`): rotary and ALiBi models (LLaMA, Qwen, BLOOM, ...) run
+past their nominal length, so nothing stops them there.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterator, Sequence
 
 from mke_lightning.data.languages import target_separator
 from mke_lightning.data.schema import EditCase
+from mke_lightning.evaluation.lm import ScoringLM
 
 
 def _scored_texts(case: EditCase, lang: str) -> Iterator[tuple[str, str, str]]:
@@ -33,9 +36,10 @@ def _scored_texts(case: EditCase, lang: str) -> Iterator[tuple[str, str, str]]:
         yield f"multihop[{i}]", qa.prompt, qa.answer
 
 
-def check_fits_context(tokenizer, cases: Sequence[EditCase], langs: Sequence[str], limit: int | None) -> None:
-    """Raise ``ValueError`` naming the case, language and field of the first prompt + answer longer than ``limit``
-    tokens (``None``: no limit known, nothing checked)."""
+def check_fits_context(lm: ScoringLM, cases: Sequence[EditCase], langs: Sequence[str]) -> None:
+    """Raise ``ValueError`` naming the case, language and field of the first prompt + answer, as ``lm`` feeds them
+    to its model, longer than ``lm.position_limit()`` tokens (``None``: no limit known, nothing checked)."""
+    limit = lm.position_limit()
     if limit is None:
         return
     rows = [(case.case_id, lang, field, prompt, answer)
@@ -43,7 +47,8 @@ def check_fits_context(tokenizer, cases: Sequence[EditCase], langs: Sequence[str
             for field, prompt, answer in _scored_texts(case, lang)]
     if not rows:
         return
-    prompts = tokenizer([r[3] for r in rows])["input_ids"]
+    tokenizer = lm.tokenizer
+    prompts = tokenizer(lm.seen_prompts([r[3] for r in rows]))["input_ids"]
     answers = tokenizer([target_separator(r[1]) + r[4] for r in rows], add_special_tokens=False)["input_ids"]
     for (case_id, lang, field, _, _), p, a in zip(rows, prompts, answers):
         if len(p) + len(a) > limit:

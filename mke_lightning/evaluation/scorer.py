@@ -69,7 +69,7 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
     input_ids, p_mask = input_ids.to(device), p_mask.to(device)
     out = trunk(input_ids=input_ids, attention_mask=p_mask, position_ids=(p_mask.cumsum(-1) - 1).clamp(min=0),
                 use_cache=True)
-    cache = out.past_key_values
+    cache = out.cache
     cache.batch_repeat_interleave(k)
     first_logp = torch.log_softmax(head(out.last_hidden_state[:, -1]).float(), dim=-1).repeat_interleave(k, dim=0)
     flat_targets = [t for ts in targets for t in ts]
@@ -79,7 +79,7 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
     tgt, t_mask = tgt.to(device), t_mask.to(device)
     lengths = p_mask.sum(-1).repeat_interleave(k)
     hidden = trunk(input_ids=tgt, attention_mask=torch.cat([p_mask.repeat_interleave(k, dim=0), t_mask], dim=1),
-                   position_ids=lengths.unsqueeze(1) + torch.arange(t_width, device=device), past_key_values=cache,
+                   position_ids=lengths.unsqueeze(1) + torch.arange(t_width, device=device), cache=cache,
                    use_cache=True).last_hidden_state
     # token 0 is scored by the prompt's last position; token j > 0 by target position j - 1
     total = first_logp.gather(-1, tgt[:, :1]).squeeze(-1)

@@ -92,6 +92,14 @@ class ArchitectureAdapter:
             raise IndexError(f"layer {layer} out of range for a {n}-layer model")
         return layer % n
 
+    def resolve_layers(self, layers) -> list[int]:
+        """``layers`` (negative indices count from the end) as sorted, distinct indices in ``[0, num_layers)``;
+        ``IndexError`` for one out of range, ``ValueError`` for none."""
+        wanted = sorted({self._layer(int(layer)) for layer in layers})
+        if not wanted:
+            raise ValueError("no layers requested")
+        return wanted
+
     def block_name(self, layer: int) -> str:
         return f"{self.spec.blocks}.{self._layer(layer)}"
 

@@ -59,8 +59,9 @@ def test_reach_command_writes_rows_and_summary(tmp_path, tiny_models, small_case
     config = {
         "trainer": {"accelerator": "cpu", "logger": False},
         "model": {"class_path": "mke_lightning.editors.RomeEditor",
-                  "init_args": {"model_name_or_path": tiny_models["llama"], "layer": 1, "v_num_grad_steps": 3,
-                                "mom2_adjustment": False, "context_templates_per_seed": 0}},
+                  "init_args": {"model_name_or_path": tiny_models["llama"], "layer": 1,
+                                "optimization": {"v_num_grad_steps": 3}, "mom2_adjustment": False,
+                                "templates": {"n_per_seed": 0}}},
         "data": {"class_path": "mke_lightning.data.EditDataModule",
                  "init_args": {"val_path": str(cases), "languages": ["en", "zh"], "edit_languages": ["en", "zh"]}},
     }

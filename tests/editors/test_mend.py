@@ -1,4 +1,5 @@
-"""MendEditor: the edit, the meta-objective, non-finite guards, and checkpoints that hold the editor only."""
+"""MendEditor: the edit, the meta-objective, non-finite guards, grouped options, and checkpoints that hold the editor
+only (and load when written by the flat-option MEND)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,20 @@ from mke_lightning.cli import cli_main
 from mke_lightning.data.datamodule import EditDataModule
 from mke_lightning.data.reading import write_edit_cases
 from mke_lightning.editors import MendEditor
-from mke_lightning.editors.mend.capture import capture_gradient_factors
-from mke_lightning.models.encoding import encode_prompt_target, token_logprobs
+from mke_lightning.editors.gradient_editor import MetaTraining
+from mke_lightning.editors.shared.gradient_capture import capture_gradient_factors
 from mke_lightning.models.adapter import ArchitectureAdapter
+from mke_lightning.models.encoding import encode_prompt_target, token_logprobs
+
+_META = {f for f in MetaTraining.__dataclass_fields__}
 
 
 def _editor(path, **options) -> MendEditor:
+    """A configured MEND; options that belong to ``meta`` are routed there."""
     torch.manual_seed(0)
-    editor = MendEditor(model_name_or_path=path, train_edit_languages=["en", "zh"], **options)
+    meta = {"train_edit_languages": ["en", "zh"], **{k: v for k, v in options.items() if k in _META}}
+    editor = MendEditor(model_name_or_path=path, meta=MetaTraining(**meta),
+                        **{k: v for k, v in options.items() if k not in _META})
     editor.configure_model()
     return editor
 
@@ -57,8 +64,8 @@ def test_ffn_and_layers_options_choose_the_inner_weights(tiny_models):
     assert list(editor.transforms) == [f"{d_ff}x{d_model}"]  # one network for the one shape
     with pytest.raises(ValueError, match="name a block twice"):
         _editor(tiny_models["gpt2"], layers=[2, -1])
-    with pytest.raises(ValueError, match="model.outer"):
-        MendEditor(outer="rephrase")
+    with pytest.raises(ValueError, match="model.meta.outer"):
+        MendEditor(meta={"outer": "rephrase"})
 
 
 def test_head_only_logits_equal_the_edited_full_model(tiny_models, small_cases):
@@ -88,8 +95,8 @@ def test_meta_loss_trains_editor_and_step_sizes_not_the_base_model(tiny_models, 
     assert not editor.base_model.training
     parts = editor.meta_loss(small_cases[:3])
     assert set(parts) == {"edit", "loc", "total"}
-    h = editor.hparams
-    torch.testing.assert_close(parts["total"], h.c_edit * parts["edit"] + h.c_loc * parts["loc"])
+    m = editor.meta
+    torch.testing.assert_close(parts["total"], m.c_edit * parts["edit"] + m.c_loc * parts["loc"])
     parts["total"].backward()
     assert editor.edit_lrs.grad is not None and editor.edit_lrs.grad.abs().sum() > 0
     first_layer_u = [p for n, p in editor.transforms.named_parameters() if n.endswith("layers.0.u")]
@@ -125,7 +132,7 @@ def _data(tmp_path, cases):
 
 
 def test_non_finite_steps_are_skipped_counted_then_stop(tiny_models, small_cases, tmp_path):
-    editor = _NaNMend(model_name_or_path=tiny_models["gpt2"], max_nonfinite_steps=3)
+    editor = _NaNMend(model_name_or_path=tiny_models["gpt2"], meta=MetaTraining(max_nonfinite_steps=3))
     trainer = L.Trainer(accelerator="cpu", max_steps=10, logger=False, enable_checkpointing=False,
                         enable_progress_bar=False, enable_model_summary=False, limit_val_batches=0)
     with pytest.raises(FloatingPointError, match="3 training steps in a row had a non-finite loss"):
@@ -167,7 +174,7 @@ trainer:
       init_args: {{dirpath: {ckpt}, monitor: val/es/mono, mode: max, filename: best, save_last: true}}
 model:
   class_path: mke_lightning.editors.MendEditor
-  init_args: {{model_name_or_path: {model}, edit_lr: 0.05, lr: 1.0e-3, max_outer: 4, max_loc: 2}}
+  init_args: {{model_name_or_path: {model}, edit_lr: 0.05, meta: {{lr: 1.0e-3, max_outer: 4, max_loc: 2}}}}
 data:
   class_path: mke_lightning.data.EditDataModule
   init_args: {{train_path: {data}, val_path: {data}, test_path: {data}, languages: [en, zh], edit_languages: [en, zh],
@@ -189,6 +196,9 @@ def test_checkpoint_holds_the_editor_only_and_reloads_for_test(tiny_models, smal
     keys = set(ckpt["state_dict"])
     assert keys and not any(k.startswith("base_model.") for k in keys)
     assert "edit_lrs" in keys and any(k.endswith("norm_u.mean") for k in keys)
+    assert all(k == "edit_lrs" or k.startswith("transforms.") for k in keys)  # the names old checkpoints have
+    assert ckpt["hyper_parameters"]["meta"]["lr"] == 1.0e-3  # the group, as plain types
+    torch.load(tmp_path / "ckpt" / "last.ckpt", weights_only=True)  # (what the CLI reads the hparams with)
     fit_val = json.loads((tmp_path / "fit.json").read_text())["val"]
 
     # A fresh process-equivalent: instantiate from the config, load the checkpoint, validate the same cases.
@@ -197,6 +207,14 @@ def test_checkpoint_holds_the_editor_only_and_reloads_for_test(tiny_models, smal
     assert reloaded == pytest.approx(fit_val, abs=1e-7)
     untrained = _editor(tiny_models["gpt2"], edit_lr=0.05)
     assert not torch.equal(untrained.edit_lrs, ckpt["state_dict"]["edit_lrs"])  # training moved the editor
+
+    # The same checkpoint as the flat-option MEND wrote it (training options at the top level) validates the same.
+    old = dict(ckpt)
+    old["hyper_parameters"] = {**{k: v for k, v in ckpt["hyper_parameters"].items() if k != "meta"},
+                               **ckpt["hyper_parameters"]["meta"]}
+    torch.save(old, tmp_path / "old.ckpt")
+    cli_main(["validate", "--config", config("old"), "--ckpt_path", str(tmp_path / "old.ckpt")])
+    assert json.loads((tmp_path / "old.json").read_text())["val"] == pytest.approx(fit_val, abs=1e-7)
 
     # mke test --ckpt_path runs on the test split from the same checkpoint
     cli_main(["test", "--config", config("test"), "--ckpt_path", str(tmp_path / "ckpt" / "best.ckpt")])
@@ -210,3 +228,38 @@ def test_checkpoint_of_another_editor_shape_is_refused(tiny_models, tmp_path):
     with pytest.raises(KeyError, match="does not match"):
         other.on_load_checkpoint(state)
     editor.on_load_checkpoint(state)  # its own is fine
+
+
+#: the hyperparameters a checkpoint of the flat-option MEND holds (``/tmp/mend_fixed.ckpt``, MEND + SSS config)
+OLD_HPARAMS = {"model_name_or_path": "checkpoints/world-gpt2", "dtype": "float32", "layers": [-3, -2, -1],
+               "ffn": "both", "rank": 1920, "n_hidden": 1, "norm": "running", "relu_last": False, "edit_lr": 0.001,
+               "lr": 0.0003, "lr_lr": 0.001, "c_edit": 1.0, "c_loc": 1.0, "outer": "all", "loc_scope": "edit",
+               "max_outer": 8, "max_loc": 4, "train_edit_languages": None, "sss_weight": 0.9,
+               "max_nonfinite_steps": 10, "sampling_seed": 0}
+
+
+def test_upgrade_hparams_groups_the_flat_training_options():
+    upgraded = MendEditor.upgrade_hparams(OLD_HPARAMS)
+    architecture = ["model_name_or_path", "dtype", "layers", "ffn", "rank", "n_hidden", "norm", "relu_last", "edit_lr"]
+    assert sorted(upgraded) == sorted([*architecture, "meta"])
+    assert all(upgraded[k] == OLD_HPARAMS[k] for k in architecture)
+    assert upgraded["meta"] == {k: v for k, v in OLD_HPARAMS.items() if k not in architecture}
+    editor = MendEditor(**upgraded)  # the group as a plain dict, as Lightning may hand it back
+    assert editor.meta == MetaTraining(lr=0.0003, lr_lr=0.001, c_edit=1.0, c_loc=1.0, loc_scope="edit", max_outer=8,
+                                       max_loc=4, sss_weight=0.9)
+    assert MendEditor.upgrade_hparams(upgraded) == upgraded  # new-style hyperparameters are left alone
+
+
+def test_option_errors_name_the_option_as_typed(capsys, small_cases, tmp_path):
+    with pytest.raises(ValueError, match=r"model\.meta\.sss_weight \(C\) must be in \[0, 1\], got 2"):
+        MetaTraining(sss_weight=2)
+    with pytest.raises(ValueError, match=r"model\.meta\.max_nonfinite_steps must be >= 1, got 0"):
+        MendEditor(meta={"max_nonfinite_steps": 0})
+    with pytest.raises(ValueError, match=r"model\.meta has no option\(s\) \['c_edt'\]"):
+        MendEditor(meta={"c_edt": 1.0})
+    data = tmp_path / "cases.jsonl"
+    write_edit_cases(small_cases[:1], data)
+    with pytest.raises(SystemExit):
+        cli_main(["validate", "--model", "MendEditor", "--model.meta.sss_weight", "2", "--trainer.accelerator", "cpu",
+                  "--data", "EditDataModule", "--data.val_path", str(data), "--data.languages", "[en]"])
+    assert "model.meta.sss_weight (C) must be in [0, 1], got 2" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from lightning.pytorch.callbacks import Callback
 from mke_lightning.data.datamodule import EditDataModule
 from mke_lightning.data.reading import write_edit_cases
 from mke_lightning.editors import MendEditor
+from mke_lightning.editors.gradient_editor import MetaTraining
 from mke_lightning.evaluation import EditEvaluationCallback
 
 
@@ -35,7 +36,7 @@ def _trainer(devices: int, root, **kwargs) -> L.Trainer:
 
 def _editor(path) -> MendEditor:
     torch.manual_seed(0)
-    return MendEditor(model_name_or_path=path, edit_lr=0.05, max_outer=4, max_loc=3)
+    return MendEditor(model_name_or_path=path, edit_lr=0.05, meta=MetaTraining(max_outer=4, max_loc=3))
 
 
 @pytest.mark.slow

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 import torch
 
-from mke_lightning.editors.mend.capture import capture_gradient_factors, group_by_shape
-from mke_lightning.editors.mend.examples import make_example
 from mke_lightning.editors.mend.gradient_transform import GradientTransform
 from mke_lightning.editors.mend.normalization import RunningStandardizer
-from mke_lightning.models.encoding import encode_prompt_target, token_logprobs
+from mke_lightning.editors.shared.edit_examples import make_example
+from mke_lightning.editors.shared.gradient_capture import capture_gradient_factors, group_by_shape
 from mke_lightning.models.adapter import ArchitectureAdapter, as_out_in
+from mke_lightning.models.encoding import encode_prompt_target, token_logprobs
+from mke_lightning.models.hooks import has_hooks
 from mke_lightning.models.loading import load_causal_lm
 
 
@@ -45,6 +46,11 @@ def test_capture_leaves_frozen_parameters_without_grad(tiny_models):
     modules = {adapter.ffn_out_name(0): adapter.ffn_out(0)}
     capture_gradient_factors(model, modules, encode_prompt_target(tok, ["a b"], ["c"], ["en"]))
     assert all(p.grad is None and not p.requires_grad for p in model.parameters())
+    assert not has_hooks(model)
+    with pytest.raises(RuntimeError, match="never ran"):  # a module outside the forward pass; hooks still removed
+        model.extra = torch.nn.Linear(2, 2)
+        capture_gradient_factors(model, ["extra"], encode_prompt_target(tok, ["a b"], ["c"], ["en"]))
+    assert not has_hooks(model)
 
 
 def test_running_statistics_equal_batch_moments():

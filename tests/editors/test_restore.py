@@ -1,52 +1,60 @@
-"""Every registered editor: the edit is really applied inside the context and really gone after it, bit for bit.
+"""The editor contract, for every registered editor and the two seam editors: inside the edit the system scores the
+new target differently, and after it the weights, the hooks, the editor's memory and the prompts the model reads are
+exactly what they were (asked through ``scoring_lm()``, as the evaluation asks).
 
-New editors join this test by registering; an editor that needs training first provides ``prepare_for_test``.
+A new editor joins by registering; ``fast_test_options`` on its class makes its edit quick on the tiny models.
 """
 
 from __future__ import annotations
 
 import pytest
 import torch
+from seam_editors import SEAM_EDITORS
 
 from mke_lightning.editors import EDITORS
+from mke_lightning.models.hooks import has_hooks
 
-_LOCATE = {"v_num_grad_steps": 3, "context_templates_per_seed": 0, "mom2_adjustment": False}
-FAST_OPTIONS = {"ft_l": {"num_steps": 3, "layers": [1]}, "ft_m": {"num_steps": 3, "layers": [1]},
-                **{name: {**_LOCATE, "layers": [0, 1]} for name in ("memit", "m_memit", "pmet", "m_pmet")},
-                **{name: {**_LOCATE, "layer": 1} for name in ("rome", "m_rome")}}
+ALL_EDITORS = {**EDITORS, **SEAM_EDITORS}
 
 
 def _state(model):
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
+def _answers(editor, view):
+    """What the evaluation would read: log P(target_new), log P(target_true), a greedy answer, the prompt seen."""
+    lm = editor.scoring_lm()
+    new, true = lm.target_logprobs([view.prompt], [[view.target_new, view.target_true]], ["en"])[0].tolist()
+    return new, true, lm.greedy([view.prompt], [3])[0], lm.seen_prompts([view.prompt])[0]
+
+
 @pytest.mark.parametrize("arch", ["gpt2", "llama"])
-@pytest.mark.parametrize("name", sorted(EDITORS))
-def test_edit_applies_then_restores_bit_for_bit(name, arch, tiny_models, small_cases):
-    editor = EDITORS[name](model_name_or_path=tiny_models[arch], **FAST_OPTIONS.get(name, {}))
+@pytest.mark.parametrize("name", sorted(ALL_EDITORS))
+def test_edit_moves_the_score_inside_and_restores_everything_after(name, arch, tiny_models, small_cases):
+    cls = ALL_EDITORS[name]
+    editor = cls(model_name_or_path=tiny_models[arch], **cls.fast_test_options)
     editor.configure_model()
-    model, tok = editor.base_model, editor.tokenizer
-    before = _state(model)
-    ids = tok([small_cases[0].views["en"].prompt], return_tensors="pt")
-    logits_before = model(**ids).logits
+    model, view = editor.base_model, small_cases[0].views["en"]
+    before, state = _answers(editor, view), _state(model)
     edit = editor.edit(small_cases[:2], "en")
-    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items()), "edit() must not leave changes"
+    assert all(torch.equal(state[k], v) for k, v in model.state_dict().items()), "edit() must not leave changes"
+    assert not has_hooks(model) and _answers(editor, view) == before, "an edit is applied only on entry"
     with edit:
-        changed = [k for k, v in model.state_dict().items() if not torch.equal(before[k], v)]
-        logits_inside = model(**ids).logits
+        inside = _answers(editor, view)
     if name == "unedited":
-        assert not changed and torch.equal(logits_inside, logits_before)
+        assert inside == before
     else:
-        assert changed and not torch.equal(logits_inside, logits_before)
+        assert inside[0] != before[0], "the edit prompt's score for target_new must move inside the edit"
     after = _state(model)
-    assert after.keys() == before.keys()
-    assert all(torch.equal(before[k], after[k]) for k in before), "restore is not bit-exact"
-    assert all(not p.requires_grad for p in model.parameters())
-    assert torch.equal(model(**ids).logits, logits_before)
+    assert after.keys() == state.keys()
+    assert all(torch.equal(state[k], after[k]) for k in state), "weights are not restored bit for bit"
+    assert not has_hooks(model), "a hook outlived the edit"
+    assert all(not p.requires_grad and p.grad is None for p in model.parameters())
+    assert _answers(editor, view) == before, "scores, answers or prompts differ after the edit"
 
 
 def test_nested_edits_restore_in_order(tiny_models, small_cases):
-    editor = EDITORS["ft_m"](model_name_or_path=tiny_models["gpt2"], num_steps=2)
+    editor = EDITORS["ft_m"](model_name_or_path=tiny_models["gpt2"], **EDITORS["ft_m"].fast_test_options)
     editor.configure_model()
     before = _state(editor.base_model)
     with editor.edit(small_cases[:1], "en"):
@@ -54,4 +62,18 @@ def test_nested_edits_restore_in_order(tiny_models, small_cases):
         with editor.edit(small_cases[1:2], "zh"):
             pass
         assert all(torch.equal(middle[k], v) for k, v in editor.base_model.state_dict().items())
+    assert all(torch.equal(before[k], v) for k, v in editor.base_model.state_dict().items())
+
+
+def test_leaving_nested_edits_out_of_order_is_an_error(tiny_models, small_cases):
+    editor = EDITORS["ft_m"](model_name_or_path=tiny_models["gpt2"], **EDITORS["ft_m"].fast_test_options)
+    editor.configure_model()
+    before = _state(editor.base_model)
+    outer, inner = editor.edit(small_cases[:1], "en"), editor.edit(small_cases[1:2], "en")
+    outer.__enter__()
+    inner.__enter__()
+    with pytest.raises(RuntimeError, match="innermost first"):
+        outer.__exit__(None, None, None)
+    inner.__exit__(None, None, None)
+    outer.__exit__(None, None, None)
     assert all(torch.equal(before[k], v) for k, v in editor.base_model.state_dict().items())

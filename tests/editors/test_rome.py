@@ -6,14 +6,17 @@ import pytest
 import torch
 
 from mke_lightning.editors import MRomeEditor, RomeEditor
+from mke_lightning.editors.shared.context_templates import ContextTemplateOptions
+from mke_lightning.editors.shared.covariance import CovarianceOptions
+from mke_lightning.editors.shared.target_optimization import TargetOptimization
 from mke_lightning.models.adapter import ArchitectureAdapter
-
-FAST = {"v_num_grad_steps": 4, "context_templates_per_seed": 1, "context_template_lengths": [3],
-        "mom2_n_samples": 64}
 
 
 def _editor(cls, path, tmp_path, **kw):
-    editor = cls(model_name_or_path=path, cache_dir=str(tmp_path), layer=1, **{**FAST, **kw})
+    fast = {"optimization": TargetOptimization(v_num_grad_steps=4),
+            "templates": ContextTemplateOptions(n_per_seed=1, lengths=(3,)),
+            "covariance": CovarianceOptions(n_samples=64, cache_dir=str(tmp_path))}
+    editor = cls(model_name_or_path=path, layer=1, **{**fast, **kw})
     editor.configure_model()
     return editor
 
@@ -56,5 +59,25 @@ def test_m_rome_writes_every_language(tiny_models, small_cases, tmp_path):
 
 
 def test_rome_option_validation(tiny_models, tmp_path):
-    with pytest.raises(ValueError, match="steps"):
-        RomeEditor(model_name_or_path=tiny_models["gpt2"], v_num_grad_steps=0)
+    with pytest.raises(ValueError, match=r"model\.optimization\.v_num_grad_steps must be >= 1, got 0"):
+        RomeEditor(model_name_or_path=tiny_models["gpt2"], optimization={"v_num_grad_steps": 0})
+
+
+def test_groups_given_as_dicts_equal_the_dataclasses(tiny_models):
+    """Checkpoint hyperparameters come back as plain dicts: they build the same groups, and are saved as dicts."""
+    editor = RomeEditor(model_name_or_path=tiny_models["gpt2"], optimization={"v_lr": 2.0},
+                        templates={"n_per_seed": 1, "lengths": [10]}, covariance={"n_samples": 5})
+    assert editor.optimization == TargetOptimization(v_lr=2.0)
+    assert editor.templates.options == ContextTemplateOptions(n_per_seed=1, lengths=(10,))
+    assert editor.covariance.options == CovarianceOptions(n_samples=5)
+    again = RomeEditor(**editor.hparams)
+    assert again.optimization == editor.optimization and again.templates.options == editor.templates.options
+    assert editor.hparams["templates"] == {"n_per_seed": 1, "lengths": [10], "seeds": None}
+
+
+def test_old_flat_hparams_are_upgraded_into_groups():
+    old = {"model_name_or_path": "m", "layer": 0, "v_lr": 2.0, "v_num_grad_steps": 100, "mom2_n_samples": 10,
+           "context_templates_per_seed": 1, "context_template_lengths": None, "cache_dir": "/c"}
+    assert RomeEditor.upgrade_hparams(old) == {
+        "model_name_or_path": "m", "layer": 0, "optimization": {"v_lr": 2.0, "v_num_grad_steps": 100},
+        "covariance": {"n_samples": 10, "cache_dir": "/c"}, "templates": {"n_per_seed": 1}}

@@ -46,7 +46,7 @@ def test_bench_times_training_of_learned_editors(tmp_path, tiny_models, small_ca
                           "edit_languages": ["en"], "batch_size": 1}}
     config = {"trainer": {"accelerator": "cpu", "logger": False, "gradient_clip_val": 1.0},
               "model": {"class_path": "mke_lightning.editors.MendEditor",
-                        "init_args": {"model_name_or_path": tiny_models["gpt2"], "max_outer": 2, "max_loc": 2}},
+                        "init_args": {"model_name_or_path": tiny_models["gpt2"], "meta": {"max_outer": 2, "max_loc": 2}}},
               "data": data}
     path = tmp_path / "mend.yaml"
     path.write_text(yaml.safe_dump(config))

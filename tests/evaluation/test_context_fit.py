@@ -14,6 +14,7 @@ from mke_lightning.data.reading import write_edit_cases
 from mke_lightning.editors import UneditedEditor
 from mke_lightning.evaluation import EditEvaluationCallback
 from mke_lightning.evaluation.context_fit import check_fits_context
+from mke_lightning.evaluation.lm import HFScoringLM, RewritingLM
 from mke_lightning.models.context import absolute_positions
 
 
@@ -23,15 +24,39 @@ def _with_long_paraphrase(case, lang="en", words=80):
     return dataclasses.replace(case, views={**case.views, lang: long})
 
 
+class _Limited(HFScoringLM):
+    """The default scoring LM with a chosen position limit (``None``: no limit known)."""
+
+    def __init__(self, model, tokenizer, limit):
+        super().__init__(model, tokenizer)
+        self.limit = limit
+
+    def position_limit(self):
+        return self.limit
+
+
 def test_the_first_text_too_long_is_named(tiny_models, small_cases):
     tok = AutoTokenizer.from_pretrained(tiny_models["gpt2"])
     case = _with_long_paraphrase(small_cases[0])
-    check_fits_context(tok, [case], ["en", "zh"], 10_000)  # fits
-    check_fits_context(tok, [case], ["en"], None)  # no limit known: nothing checked
+    check_fits_context(_Limited(None, tok, 10_000), [case], ["en", "zh"])  # fits
+    check_fits_context(_Limited(None, tok, None), [case], ["en"])  # no limit known: nothing checked
     with pytest.raises(ValueError, match=rf"case '{case.case_id}', language 'en', field paraphrases\[0\]: .* 64 positions"):
-        check_fits_context(tok, [case], ["zh", "en"], 64)
+        check_fits_context(_Limited(None, tok, 64), [case], ["zh", "en"])
     with pytest.raises(ValueError, match=r"field prompt"):  # the edit prompt + answer is measured too
-        check_fits_context(tok, [case], ["en"], 3)
+        check_fits_context(_Limited(None, tok, 3), [case], ["en"])
+
+
+def test_the_check_measures_the_prompts_the_scoring_lm_feeds_its_model(tiny_models, small_cases):
+    """A prompt that fits on its own but not once an editor puts text before it (IKE's demonstrations) is refused,
+    named by the field the user wrote."""
+    model = AutoModelForCausalLM.from_pretrained(tiny_models["gpt2"])
+    tok = AutoTokenizer.from_pretrained(tiny_models["gpt2"])
+    plain = HFScoringLM(model, tok)
+    assert plain.position_limit() == 64
+    check_fits_context(plain, [small_cases[0]], ["en"])
+    rewritten = RewritingLM(plain, lambda prompts: [" ".join(["word"] * 70) + " " + p for p in prompts])
+    with pytest.raises(ValueError, match=rf"case '{small_cases[0].case_id}', language 'en', field prompt"):
+        check_fits_context(rewritten, [small_cases[0]], ["en"])
 
 
 def test_only_absolute_position_models_are_checked(tiny_models):

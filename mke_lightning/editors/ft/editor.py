@@ -16,20 +16,23 @@ Decisions:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 import torch
 
 from mke_lightning.data.schema import EditCase
-from mke_lightning.editors.applied import AppliedEdit, WeightEdit
+from mke_lightning.editors.applied import AppliedEdit, WeightEdit, scratch_weights
 from mke_lightning.editors.base import BaseEditor, register_editor
 from mke_lightning.editors.ft.objectives import OBJECTIVES
-from mke_lightning.models.encoding import encode_prompt_target
 from mke_lightning.losses.sss import SSSRegularizer
 from mke_lightning.models.adapter import ArchitectureAdapter
+from mke_lightning.models.encoding import encode_prompt_target
 
 
 class FineTuneEditor(BaseEditor):
+    #: one quick edit on the tiny test models (the restore test).
+    fast_test_options: ClassVar[dict[str, Any]] = {"num_steps": 3, "layers": [1]}
+
     def __init__(
         self,
         model_name_or_path: str = "checkpoints/world-gpt2",
@@ -64,7 +67,7 @@ class FineTuneEditor(BaseEditor):
             raise ValueError("model.num_steps must be >= 1")
         self.layers = list(layers) if layers is not None else [0]
         self.sss = SSSRegularizer(sss_weight) if sss_weight > 0 else None
-        self.last_losses: list[float] = []
+        self.last_losses: list[float] = []  # diagnostics of the latest edit: the loss per step
 
     def trained_parameter_names(self) -> list[str]:
         adapter = ArchitectureAdapter(self.base_model)
@@ -81,39 +84,32 @@ class FineTuneEditor(BaseEditor):
     def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
         model, h = self.base_model, self.hparams
         names = self.trained_parameter_names()
-        params = dict(model.named_parameters())
         views = [case.views[src_lang] for case in cases]
-        with torch.inference_mode(False), torch.enable_grad():
+        self.last_losses = []
+        with torch.inference_mode(False), torch.enable_grad(), scratch_weights(model, names) as params:
             batch = encode_prompt_target(self.tokenizer, [v.prompt for v in views], [v.target_new for v in views],
                                          [src_lang] * len(views)).to(self.device)
             trained = [params[n] for n in names]
-            originals = [p.detach().clone() for p in trained]
+            originals = [p.detach().clone() for p in trained] if h.norm_constraint is not None else []
             for p in trained:
                 p.requires_grad_(True)
             optimizer = torch.optim.Adam(trained, lr=h.lr)
-            self.last_losses = []
-            try:
-                for _ in range(h.num_steps):
-                    loss = self.edit_loss(batch)
-                    value = loss.detach().item()
-                    if not torch.isfinite(loss.detach()):
-                        raise FloatingPointError(f"{self.editor_name}: non-finite edit loss for {[c.case_id for c in cases]}")
-                    self.last_losses.append(value)
-                    if value < h.early_stop_loss:
-                        break
-                    optimizer.zero_grad(set_to_none=True)
-                    loss.backward()
-                    optimizer.step()
-                    if h.norm_constraint is not None:
-                        with torch.no_grad():
-                            for p, p0 in zip(trained, originals):
-                                p.copy_(torch.clamp(p, p0 - h.norm_constraint, p0 + h.norm_constraint))
-                new_values = {n: p.detach().clone() for n, p in zip(names, trained)}
-            finally:
-                with torch.no_grad():
-                    for p, p0 in zip(trained, originals):
-                        p.requires_grad_(False)
-                        p.copy_(p0)
+            for _ in range(h.num_steps):
+                loss = self.edit_loss(batch)
+                value = loss.detach().item()
+                if not torch.isfinite(loss.detach()):
+                    raise FloatingPointError(f"{self.editor_name}: non-finite edit loss for {[c.case_id for c in cases]}")
+                self.last_losses.append(value)
+                if value < h.early_stop_loss:
+                    break
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                if h.norm_constraint is not None:
+                    with torch.no_grad():
+                        for p, p0 in zip(trained, originals):
+                            p.copy_(torch.clamp(p, p0 - h.norm_constraint, p0 + h.norm_constraint))
+            new_values = {n: p.detach().clone() for n, p in zip(names, trained)}
         return WeightEdit(model, new_values)
 
 
@@ -121,15 +117,16 @@ class FineTuneEditor(BaseEditor):
 class FTLEditor(FineTuneEditor):
     """FT-L (ROME paper baseline): the ``prompt_last`` objective with an L∞ norm constraint."""
 
-    def __init__(self, model_name_or_path: str = "checkpoints/world-gpt2", dtype: str = "float32",
-                 layers: list[int] | None = None, objective: Literal["target_new", "prompt_last"] = "prompt_last",
-                 lr: float = 5e-4, num_steps: int = 25, norm_constraint: float | None = 5e-4,
-                 early_stop_loss: float = 1e-2, sss_weight: float = 0.0):
-        """Options (each one is a command-line option of `mke`).
+    def __init__(self, objective: Literal["target_new", "prompt_last"] = "prompt_last",
+                 norm_constraint: float | None = 5e-4, **kwargs):
+        """Options (each one is a command-line option of `mke`): as :class:`FineTuneEditor`, with FT-L's defaults.
 
-        Args: as :class:`FineTuneEditor`, with FT-L's defaults (``prompt_last``, ε = 5e-4)."""
-        super().__init__(model_name_or_path, dtype, layers, objective, lr, num_steps, norm_constraint, early_stop_loss,
-                         sss_weight)
+        Args:
+            objective: ``prompt_last`` (FT-L of the ROME paper) or ``target_new``.
+            norm_constraint: L∞ radius ε around the original weights (FT-L: 5e-4; ``None``: unconstrained).
+            **kwargs: the other options of :class:`FineTuneEditor`.
+        """
+        super().__init__(objective=objective, norm_constraint=norm_constraint, **kwargs)
 
 
 @register_editor("ft_m")

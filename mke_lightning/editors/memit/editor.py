@@ -25,22 +25,23 @@ Decisions on the spec's [AMBIGUITY] items (§14.6):
 * the optimisation defaults (lr 0.5, 20 steps, clamp 4) are the references'; the world configs use lr 2, up to
   100 steps, clamp 3 and layers [0, 1] (GPT-2) / [0] (LLaMA: [0, 1] is no better, targets at layer 2 are out of
   reach from en);
-* covariance corpus: the world corpus by default (multilingual), any corpus through ``mom2_corpus``.
+* covariance corpus: the world corpus by default (multilingual), any corpus through ``covariance.corpus``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import torch
 
 from mke_lightning.data.schema import EditCase
-from mke_lightning.editors.applied import AppliedEdit, WeightEdit
+from mke_lightning.editors.applied import AppliedEdit, WeightEdit, scratch_weights
 from mke_lightning.editors.base import register_editor
+from mke_lightning.editors.shared.context_templates import ContextTemplateOptions
 from mke_lightning.editors.shared.keys import Request, averaged_keys, io_at_subject
 from mke_lightning.editors.shared.locate_edit import LocateThenEditEditor
-from mke_lightning.editors.shared.target_optimization import optimize_targets
+from mke_lightning.editors.shared.target_optimization import TargetOptimization, optimize_targets
 from mke_lightning.models.adapter import ArchitectureAdapter, from_out_in
 
 
@@ -60,71 +61,33 @@ def spread_update(keys: torch.Tensor, residuals: torch.Tensor, second_moment: to
 @register_editor("memit")
 class MemitEditor(LocateThenEditEditor):
     key_average = "grouped"
-    #: PMET's adaptive NLL factor (:mod:`..shared.target_optimization`).
-    adaptive_nll: ClassVar[bool] = False
+    #: one quick edit on the tiny test models (the restore test).
+    fast_test_options: ClassVar[dict[str, Any]] = {
+        "layers": [0, 1], "optimization": TargetOptimization(v_num_grad_steps=3),
+        "templates": ContextTemplateOptions(n_per_seed=0), "mom2_adjustment": False}
 
-    def __init__(
-        self,
-        model_name_or_path: str = "checkpoints/world-gpt2",
-        dtype: str = "float32",
-        layers: list[int] | None = None,
-        mom2_update_weight: float = 15000.0,
-        v_num_grad_steps: int = 20,
-        v_lr: float = 0.5,
-        kl_factor: float = 0.0625,
-        v_weight_decay: float = 0.5,
-        clamp_norm_factor: float = 4.0,
-        early_stop_loss: float = 5e-2,
-        mom2_adjustment: bool = True,
-        mom2_corpus: str = "world",
-        mom2_n_samples: int = 10_000,
-        mom2_dtype: str = "float32",
-        cache_dir: str | None = None,
-        context_templates_per_seed: int = 1,
-        context_template_lengths: list[int] | None = None,
-        template_seeds: dict[str, list[str]] | None = None,
-        kl_prompts: dict[str, str] | None = None,
-        target_batch_size: int = 64,
-    ):
+    def __init__(self, layers: list[int] | None = None, mom2_update_weight: float = 15000.0,
+                 optimization: TargetOptimization = TargetOptimization(),
+                 templates: ContextTemplateOptions = ContextTemplateOptions(), **kwargs: Any):
         """Options (each one is a command-line option of `mke`).
 
         Args:
-            model_name_or_path: the base causal LM (local HF directory or hub id).
-            dtype: parameter dtype of the base model.
             layers: blocks whose FFN out-projections are edited (``None``: ``[1, 2]``; references: 13–17 GPT-2 XL,
                 3–8 GPT-J, 4–8 LLaMA-7B).
             mom2_update_weight: λ, weight of the covariance term against the new keys.
-            v_num_grad_steps: Adam steps of the z optimisation.
-            v_lr: Adam learning rate of δ.
-            kl_factor: weight of the KL term on "{subject} is a".
-            v_weight_decay: weight of ``‖δ‖ / ‖h_init‖²``.
-            clamp_norm_factor: ``‖δ‖ ≤ clamp_norm_factor · ‖h_init‖`` (references 0.75 for GPT-2 XL / GPT-J, 4 for
-                LLaMA).
-            early_stop_loss: stop a request's optimisation once its loss is below this.
-            mom2_adjustment: use the covariance term (``False``: minimum-norm least squares).
-            mom2_corpus: covariance corpus: ``world``, a local text/JSON(L) file or directory, or a ``datasets`` id.
-            mom2_n_samples: corpus texts of the covariance statistics.
-            mom2_dtype: accumulation dtype of the statistics (``float32`` or ``float64``).
-            cache_dir: root of the on-disk caches (``None``: ``$MKE_CACHE_DIR`` or ``~/.cache/mke_lightning``).
-            context_templates_per_seed: generated prefixes per seed word (0: only ``"{}"``).
-            context_template_lengths: maximum tokens of the generated prefixes (``None``: ``[10]``).
-            template_seeds: seed words per language, overriding the built-in ones.
-            kl_prompts: KL prompt per language (``{}`` = subject), overriding the built-in ones.
-            target_batch_size: requests whose target vectors are optimised together in one batch.
+            optimization: the z optimisation (all requests together, ``batch_size`` at a time; references'
+                ``clamp_norm_factor``: 0.75 for GPT-2 XL / GPT-J, 4 for LLaMA).
+            templates: context templates (MEMIT: one per seed word, up to 10 tokens).
+            **kwargs: the options of every locate-then-edit editor
+                (:class:`~mke_lightning.editors.shared.locate_edit.LocateThenEditEditor`: ``covariance``,
+                ``mom2_adjustment``, ``kl_prompts``, ``model_name_or_path``, ``dtype``).
         """
-        super().__init__(model_name_or_path, dtype, v_num_grad_steps=v_num_grad_steps, v_lr=v_lr, kl_factor=kl_factor,
-                         v_weight_decay=v_weight_decay, clamp_norm_factor=clamp_norm_factor,
-                         early_stop_loss=early_stop_loss, mom2_adjustment=mom2_adjustment, mom2_corpus=mom2_corpus,
-                         mom2_n_samples=mom2_n_samples, mom2_dtype=mom2_dtype, cache_dir=cache_dir,
-                         context_templates_per_seed=context_templates_per_seed,
-                         context_template_lengths=context_template_lengths or [10], template_seeds=template_seeds,
-                         kl_prompts=kl_prompts, target_batch_size=target_batch_size,
-                         adaptive_nll=self.adaptive_nll)
-        self.save_hyperparameters()
+        super().__init__(optimization=optimization, templates=templates, **kwargs)
         self.layers = sorted(layers if layers is not None else [1, 2])
         if not self.layers:
             raise ValueError("model.layers must name at least one layer")
         self.mom2_update_weight = mom2_update_weight
+        self.last_losses: list[list[float]] = []  # diagnostics of the latest edit: loss history per request
 
     # ---- what differs between MEMIT and PMET ----------------------------------------------------------------
     def optimization_sites(self, adapter: ArchitectureAdapter, last: int) -> list[str]:
@@ -139,7 +102,7 @@ class MemitEditor(LocateThenEditEditor):
         return float(remaining)
 
     # ---- the edit ---------------------------------------------------------------------------------------------
-    def compute_deltas(self, requests: Sequence[Request]) -> dict[str, torch.Tensor]:
+    def compute_new_weights(self, requests: Sequence[Request]) -> dict[str, torch.Tensor]:
         """Parameter name -> new weight after writing ``requests`` (the model is left unchanged)."""
         model, tok = self.base_model, self.tokenizer
         adapter = ArchitectureAdapter(model)
@@ -147,30 +110,25 @@ class MemitEditor(LocateThenEditEditor):
         last = layers[-1]
         groups, site = self.template_groups(requests), self.residual_site(adapter, last)
         targets = optimize_targets(model, tok, requests, groups, self.kl_prompts(requests),
-                                   self.optimization_sites(adapter, last), self.optimization)
+                                   self.optimization_sites(adapter, last), self.optimization, self.adaptive_nll)
         self.last_losses = targets.losses
         z = targets.target(site)
         moments = self.second_moments(layers) if self.mom2_adjustment else {}
-        modules = {layer: adapter.ffn_out(layer) for layer in layers}
-        originals = {layer: m.weight.detach().clone() for layer, m in modules.items()}
+        names = {layer: adapter.ffn_out_name(layer) + ".weight" for layer in layers}
         prompts, subjects = [r.prompt for r in requests], [r.subject for r in requests]
-        try:
+        with scratch_weights(model, list(names.values())) as params:
             for i, layer in enumerate(layers):
                 keys = averaged_keys(model, tok, adapter.ffn_out_name(layer), requests, groups, self.key_average)
                 current = io_at_subject(model, tok, [site], prompts, subjects)[site][1]
                 residuals = (z - current) / self.spread(len(layers) - i)
                 delta = spread_update(keys, residuals, moments.get(layer), self.mom2_update_weight)
-                weight = modules[layer].weight
+                weight = params[names[layer]]
                 with torch.no_grad():
-                    weight.add_(from_out_in(modules[layer], delta).to(weight.dtype))
-            return {adapter.ffn_out_name(layer) + ".weight": modules[layer].weight.detach().clone() for layer in layers}
-        finally:
-            with torch.no_grad():
-                for layer, module in modules.items():
-                    module.weight.copy_(originals[layer])
+                    weight.add_(from_out_in(adapter.ffn_out(layer), delta).to(weight.dtype))
+            return {name: params[name].detach().clone() for name in names.values()}
 
     def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
-        return WeightEdit(self.base_model, self.compute_deltas(self.requests(cases, src_lang)))
+        return WeightEdit(self.base_model, self.compute_new_weights(self.requests(cases, src_lang)))
 
 
 @register_editor("m_memit")

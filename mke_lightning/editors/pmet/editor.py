@@ -25,70 +25,33 @@ Decisions on the spec's [AMBIGUITY] items (§14.7):
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from dataclasses import replace
+from typing import Any, ClassVar
 
 from mke_lightning.editors.base import register_editor
 from mke_lightning.editors.memit.editor import MemitEditor
+from mke_lightning.editors.shared.target_optimization import TargetOptimization
 from mke_lightning.models.adapter import ArchitectureAdapter
+
+#: PMET's defaults of the target optimisation (the PMET repo: 30 steps, lr 0.2, ``kl_factor`` 1).
+PMET_OPTIMIZATION = TargetOptimization(v_num_grad_steps=30, v_lr=0.2, kl_factor=1.0)
 
 
 @register_editor("pmet")
 class PmetEditor(MemitEditor):
     adaptive_nll: ClassVar[bool] = True
+    fast_test_options: ClassVar[dict[str, Any]] = {
+        **MemitEditor.fast_test_options, "optimization": replace(PMET_OPTIMIZATION, v_num_grad_steps=3)}
 
-    def __init__(
-        self,
-        model_name_or_path: str = "checkpoints/world-gpt2",
-        dtype: str = "float32",
-        layers: list[int] | None = None,
-        mom2_update_weight: float = 15000.0,
-        v_num_grad_steps: int = 30,
-        v_lr: float = 0.2,
-        kl_factor: float = 1.0,
-        v_weight_decay: float = 0.5,
-        clamp_norm_factor: float = 4.0,
-        early_stop_loss: float = 5e-2,
-        mom2_adjustment: bool = True,
-        mom2_corpus: str = "world",
-        mom2_n_samples: int = 10_000,
-        mom2_dtype: str = "float32",
-        cache_dir: str | None = None,
-        context_templates_per_seed: int = 1,
-        context_template_lengths: list[int] | None = None,
-        template_seeds: dict[str, list[str]] | None = None,
-        kl_prompts: dict[str, str] | None = None,
-        target_batch_size: int = 64,
-    ):
-        """Options (each one is a command-line option of `mke`): as :class:`MemitEditor`, with PMET's defaults
-        (30 steps, lr 0.2, ``kl_factor`` 1).
+    def __init__(self, optimization: TargetOptimization = PMET_OPTIMIZATION, **kwargs: Any):
+        """Options (each one is a command-line option of `mke`): MEMIT's, with PMET's optimisation defaults.
 
         Args:
-            model_name_or_path: the base causal LM (local HF directory or hub id).
-            dtype: parameter dtype of the base model.
-            layers: blocks whose FFN out-projections are edited (``None``: ``[1, 2]``).
-            mom2_update_weight: λ, weight of the covariance term against the new keys.
-            v_num_grad_steps: Adam steps of the optimisation of both vectors.
-            v_lr: Adam learning rate.
-            kl_factor: weight of the KL term on "{subject} is a".
-            v_weight_decay: weight of ``‖δ_ffn‖/‖ffn_init‖² + ‖δ_attn‖/‖attn_init‖²``.
-            clamp_norm_factor: each δ is clamped to this times its initial output's norm.
-            early_stop_loss: stop a request's optimisation once its loss is below this.
-            mom2_adjustment: use the covariance term (``False``: minimum-norm least squares).
-            mom2_corpus: covariance corpus: ``world``, a local text/JSON(L) file or directory, or a ``datasets`` id.
-            mom2_n_samples: corpus texts of the covariance statistics.
-            mom2_dtype: accumulation dtype of the statistics (``float32`` or ``float64``).
-            cache_dir: root of the on-disk caches (``None``: ``$MKE_CACHE_DIR`` or ``~/.cache/mke_lightning``).
-            context_templates_per_seed: generated prefixes per seed word (0: only ``"{}"``).
-            context_template_lengths: maximum tokens of the generated prefixes (``None``: ``[10]``).
-            template_seeds: seed words per language, overriding the built-in ones.
-            kl_prompts: KL prompt per language (``{}`` = subject), overriding the built-in ones.
-            target_batch_size: requests whose target vectors are optimised together in one batch.
+            optimization: the optimisation of both vectors (weight decay and norm clamp each relative to its own
+                initial output).
+            **kwargs: the options of :class:`~mke_lightning.editors.memit.editor.MemitEditor`.
         """
-        super().__init__(model_name_or_path, dtype, layers, mom2_update_weight, v_num_grad_steps, v_lr, kl_factor,
-                         v_weight_decay, clamp_norm_factor, early_stop_loss, mom2_adjustment, mom2_corpus,
-                         mom2_n_samples, mom2_dtype, cache_dir, context_templates_per_seed, context_template_lengths,
-                         template_seeds, kl_prompts, target_batch_size)
-        self.save_hyperparameters()
+        super().__init__(optimization=optimization, **kwargs)
 
     def optimization_sites(self, adapter: ArchitectureAdapter, last: int) -> list[str]:
         return [adapter.attn_out_name(last), adapter.ffn_out_name(last)]

@@ -13,7 +13,7 @@ Decisions on the spec's [AMBIGUITY] items (§14.6, §14.12):
 * ``mom2_adjustment`` is **on** by default (ROME paper, GPT-2 XL / GPT-J configs) and is honoured when off
   (EasyEdit's LLaMA configs switch it off; EasyEdit declares but never reads the flag);
 * covariance statistics: the world corpus by default (multilingual, the model's own training text) instead of
-  English Wikipedia; any ``datasets`` corpus or local text files through ``mom2_corpus``;
+  English Wikipedia; any ``datasets`` corpus or local text files through ``covariance.corpus``;
 * optimisation defaults are the references' (lr 0.5, 20 steps, clamp 4, weight decay 0.5); the world configs use
   lr 2, up to 100 steps, clamp 3 (facts memorised with ~20-nat margins; larger clamps spill over onto neighbours);
 * context templates need a model that recalls facts after preceding text: the shipped world models learn that in
@@ -34,15 +34,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import torch
 
 from mke_lightning.data.schema import EditCase
-from mke_lightning.editors.applied import AppliedEdit, WeightEdit
+from mke_lightning.editors.applied import AppliedEdit, WeightEdit, scratch_weights
 from mke_lightning.editors.base import register_editor
+from mke_lightning.editors.shared.context_templates import ContextTemplateOptions
 from mke_lightning.editors.shared.keys import Request, averaged_keys, io_at_subject
 from mke_lightning.editors.shared.locate_edit import LocateThenEditEditor
-from mke_lightning.editors.shared.target_optimization import optimize_targets
+from mke_lightning.editors.shared.target_optimization import TargetOptimization, optimize_targets
 from mke_lightning.models.adapter import ArchitectureAdapter, from_out_in
 
 
@@ -60,59 +62,28 @@ class RomeUpdate:
 class RomeEditor(LocateThenEditEditor):
     key_average = "flat"
 
-    def __init__(
-        self,
-        model_name_or_path: str = "checkpoints/world-gpt2",
-        dtype: str = "float32",
-        layer: int = 0,
-        v_num_grad_steps: int = 20,
-        v_lr: float = 0.5,
-        kl_factor: float = 0.0625,
-        v_weight_decay: float = 0.5,
-        clamp_norm_factor: float = 4.0,
-        early_stop_loss: float = 5e-2,
-        mom2_adjustment: bool = True,
-        mom2_corpus: str = "world",
-        mom2_n_samples: int = 10_000,
-        mom2_dtype: str = "float32",
-        cache_dir: str | None = None,
-        context_templates_per_seed: int = 2,
-        context_template_lengths: list[int] | None = None,
-        template_seeds: dict[str, list[str]] | None = None,
-        kl_prompts: dict[str, str] | None = None,
-    ):
+    #: one quick edit on the tiny test models (the restore test).
+    fast_test_options: ClassVar[dict[str, Any]] = {
+        "layer": 1, "optimization": TargetOptimization(v_num_grad_steps=3),
+        "templates": ContextTemplateOptions(n_per_seed=0), "mom2_adjustment": False}
+
+    def __init__(self, layer: int = 0, optimization: TargetOptimization = TargetOptimization(),
+                 templates: ContextTemplateOptions = ContextTemplateOptions(n_per_seed=2, lengths=(5, 10)),
+                 **kwargs: Any):
         """Options (each one is a command-line option of `mke`).
 
         Args:
-            model_name_or_path: the base causal LM (local HF directory or hub id).
-            dtype: parameter dtype of the base model.
             layer: block whose FFN out-projection is edited (negative counts from the end); references: 17 for
                 GPT-2 XL, 5 for GPT-J / LLaMA-7B; 0 for both world models (causal tracing: ``mke trace``).
-            v_num_grad_steps: Adam steps of the v* optimisation (at most; no step on the last iteration).
-            v_lr: Adam learning rate of δ.
-            kl_factor: weight of the KL term on "{subject} is a".
-            v_weight_decay: weight of ``‖δ‖ / ‖v_init‖²``.
-            clamp_norm_factor: ``‖δ‖ ≤ clamp_norm_factor · ‖v_init‖``.
-            early_stop_loss: stop the optimisation once the loss is below this.
-            mom2_adjustment: use ``u = C⁻¹ k̄`` (``False``: ``u = k̄``).
-            mom2_corpus: covariance corpus: ``world``, a local text/JSON(L) file or directory, or a ``datasets`` id.
-            mom2_n_samples: corpus texts of the covariance statistics.
-            mom2_dtype: accumulation dtype of the statistics (``float32`` or ``float64``).
-            cache_dir: root of the on-disk caches (``None``: ``$MKE_CACHE_DIR`` or ``~/.cache/mke_lightning``).
-            context_templates_per_seed: generated prefixes per seed word and length (0: only ``"{}"``).
-            context_template_lengths: maximum tokens of the generated prefixes (``None``: ``[5, 10]``).
-            template_seeds: seed words per language, overriding the built-in ones.
-            kl_prompts: KL prompt per language (``{}`` = subject), overriding the built-in "{subject} is a" ones.
+            optimization: the v* optimisation (ROME optimises one request at a time: ``batch_size`` has no effect).
+            templates: context templates (ROME: 2 per seed word and length, lengths 5 and 10).
+            **kwargs: the options of every locate-then-edit editor
+                (:class:`~mke_lightning.editors.shared.locate_edit.LocateThenEditEditor`: ``covariance``,
+                ``mom2_adjustment``, ``kl_prompts``, ``model_name_or_path``, ``dtype``).
         """
-        super().__init__(model_name_or_path, dtype, v_num_grad_steps=v_num_grad_steps, v_lr=v_lr, kl_factor=kl_factor,
-                         v_weight_decay=v_weight_decay, clamp_norm_factor=clamp_norm_factor,
-                         early_stop_loss=early_stop_loss, mom2_adjustment=mom2_adjustment, mom2_corpus=mom2_corpus,
-                         mom2_n_samples=mom2_n_samples, mom2_dtype=mom2_dtype, cache_dir=cache_dir,
-                         context_templates_per_seed=context_templates_per_seed,
-                         context_template_lengths=context_template_lengths or [5, 10],
-                         template_seeds=template_seeds, kl_prompts=kl_prompts, target_batch_size=1)
-        self.save_hyperparameters()
+        super().__init__(optimization=optimization, templates=templates, **kwargs)
         self.layer = layer
+        self.last_updates: list[RomeUpdate] = []  # diagnostics of the latest edit, one per request
 
     def compute_update(self, request: Request) -> RomeUpdate:
         """The rank-one update of ``request`` on the current weights (not applied)."""
@@ -136,19 +107,15 @@ class RomeEditor(LocateThenEditEditor):
         adapter = ArchitectureAdapter(self.base_model)
         module = adapter.ffn_out(self.layer)
         name = adapter.ffn_out_name(self.layer) + ".weight"
-        param = module.weight
-        original = param.detach().clone()
-        self.last_updates: list[RomeUpdate] = []
-        try:
+        self.last_updates = []
+        with scratch_weights(self.base_model, [name]) as params:
+            weight = params[name]
             for request in self.requests(cases, src_lang):
                 update = self.compute_update(request)
                 self.last_updates.append(update)
                 with torch.no_grad():
-                    param.add_(from_out_in(module, update.delta).to(param.dtype))
-            new_value = param.detach().clone()
-        finally:
-            with torch.no_grad():
-                param.copy_(original)
+                    weight.add_(from_out_in(module, update.delta).to(weight.dtype))
+            new_value = weight.detach().clone()
         return WeightEdit(self.base_model, {name: new_value})
 
 

@@ -22,7 +22,7 @@ Decisions on the spec's [AMBIGUITY] items (§14.6):
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -65,25 +65,43 @@ def sentence_separator(lang: str) -> str:
     return " " if is_spaceless(lang) else ". "
 
 
+@dataclass(frozen=True)
+class ContextTemplateOptions:
+    """Context templates ``"{}"`` + generated prefixes (the locate-then-edit editors' ``templates`` group:
+    ``--model.templates.n_per_seed 0``)."""
+
+    n_per_seed: int = 1
+    """Generated prefixes per seed word and length (0: only the plain ``"{}"`` template)."""
+    lengths: tuple[int, ...] = (10,)
+    """Maximum generated tokens of the prefixes: one set of prefixes per value."""
+    seeds: dict[str, list[str]] | None = None
+    """Seed words per language, overriding the built-in ones (a language without seeds starts from BOS/EOS)."""
+
+    def __post_init__(self):
+        if self.n_per_seed < 0:
+            raise ValueError(f"model.templates.n_per_seed must be >= 0, got {self.n_per_seed}")
+        if not self.lengths or any(n < 1 for n in self.lengths):
+            raise ValueError(f"model.templates.lengths must list one or more lengths >= 1, got {list(self.lengths)}")
+        object.__setattr__(self, "lengths", tuple(self.lengths))
+
+
 class ContextTemplates:
     """Generates (once per model and language) and caches the template groups ``[["{}"], [prefix + sep + "{}", …]]``.
 
     Args:
-        n_per_seed: generated prefixes per seed word and length.
-        lengths: maximum generated tokens of each prefix (one set of prefixes per value).
-        seeds: seed words per language (``None``: :data:`DEFAULT_SEEDS`).
+        options: prefixes per seed word, their lengths and the seed words (:class:`ContextTemplateOptions`).
         sample_seed: random seed of the top-k sampling.
         top_k: sampling breadth.
         cache_dir: on-disk cache (``None``: ``$MKE_CACHE_DIR/context_templates`` or ``~/.cache/mke_lightning/…``);
             ``""`` disables the disk cache.
     """
 
-    def __init__(self, n_per_seed: int = 1, lengths: Sequence[int] = (10,), seeds: dict[str, list[str]] | None = None,
-                 sample_seed: int = 0, top_k: int = 5, cache_dir: str | None = None):
-        if n_per_seed < 0 or any(n < 1 for n in lengths):
-            raise ValueError("n_per_seed must be >= 0 and every length >= 1")
-        self.n_per_seed, self.lengths, self.sample_seed, self.top_k = n_per_seed, list(lengths), sample_seed, top_k
-        self.seeds = {**DEFAULT_SEEDS, **(seeds or {})}
+    def __init__(self, options: ContextTemplateOptions = ContextTemplateOptions(), sample_seed: int = 0, top_k: int = 5,
+                 cache_dir: str | None = None):
+        self.options = options
+        self.n_per_seed, self.lengths, self.sample_seed, self.top_k = (options.n_per_seed, list(options.lengths),
+                                                                       sample_seed, top_k)
+        self.seeds = {**DEFAULT_SEEDS, **(options.seeds or {})}
         self.cache_dir = cache_dir
         self._memory: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.generated = 0  # number of generation runs (tests check the caches)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -39,6 +40,7 @@ from mke_lightning.editors.shared.disk_cache import atomic_torch_save, default_c
 from mke_lightning.editors.shared.fingerprint import model_fingerprint, tokenizer_fingerprint
 from mke_lightning.models.adapter import ArchitectureAdapter
 from mke_lightning.models.context import context_length
+from mke_lightning.models.hooks import hooked
 from mke_lightning.models.loading import resolve_dtype
 from mke_lightning.models.padding import pad_batch, pad_id_of
 
@@ -86,12 +88,11 @@ def second_moment_sums(model: nn.Module, token_ids: Sequence[Sequence[int]], pad
 
     order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
     batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    handles = [adapter.ffn_out(layer).register_forward_pre_hook(capture(layer, layer == layers[-1]))
-               for layer in layers]
+    hooks = {adapter.ffn_out_name(layer): capture(layer, layer == layers[-1]) for layer in layers}
     was_training, count = model.training, 0
     model.eval()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), hooked(model, hooks, kind="pre"):
             for batch in tqdm(batches, desc=f"covariance, layers {layers}", unit="batch", disable=not progress):
                 input_ids, attention = pad_batch([token_ids[i] for i in batch], pad_id, side="right")
                 mask_now["mask"] = attention.bool().to(device)
@@ -101,51 +102,63 @@ def second_moment_sums(model: nn.Module, token_ids: Sequence[Sequence[int]], pad
                 except _StopForward:
                     pass
     finally:
-        for handle in handles:
-            handle.remove()
         model.train(was_training)
     return sums, count
+
+
+@dataclass(frozen=True)
+class CovarianceOptions:
+    """Covariance statistics ``E[k kᵀ]`` (the locate-then-edit editors' ``covariance`` group:
+    ``--model.covariance.n_samples 1000``)."""
+
+    corpus: str = "world"
+    """Corpus of the statistics: ``world`` (the shipped multilingual world corpus), a local ``.txt``/``.json``/``.jsonl``
+    file or directory, or a ``datasets`` hub id (``id:config`` for a configuration; needs the network)."""
+    n_samples: int = 10_000
+    """Number of (non-empty) corpus texts averaged over (references: 100 000 Wikipedia articles)."""
+    dtype: str = "float32"
+    """Accumulation dtype of the sums: ``float32`` (the references' ``mom2_dtype``) or ``float64``."""
+    cache_dir: str | None = None
+    """Directory of the on-disk cache (editors keep their context templates in its ``context_templates/``);
+    ``None``: ``$MKE_CACHE_DIR/covariance`` or ``~/.cache/mke_lightning/covariance``."""
+
+    def __post_init__(self):
+        if self.n_samples < 1:
+            raise ValueError(f"model.covariance.n_samples must be >= 1, got {self.n_samples}")
+        if self.dtype not in ACCUMULATION_DTYPES:
+            raise ValueError(f"model.covariance.dtype must be one of {ACCUMULATION_DTYPES}, got {self.dtype!r}")
 
 
 class CovarianceCache:
     """Per-layer ``E[k kᵀ]`` of the FFN output-projection inputs, computed in one pass and cached on disk.
 
-    Usage: ``CovarianceCache(corpus="world", n_samples=10_000).get(model, tokenizer, layers=[1, 2])`` returns
+    Usage: ``CovarianceCache(CovarianceOptions(n_samples=10_000)).get(model, tokenizer, layers=[1, 2])`` returns
     ``{1: C_1, 2: C_2}`` (float32, CPU, ``[d_ff, d_ff]``). Layers already on disk are loaded; all the missing ones are
     computed in one forward pass over the corpus. After each ``get``, :attr:`last_report` says which layers were
     loaded and which computed, and how long it took.
     """
 
-    def __init__(self, corpus: str = "world", n_samples: int = 10_000, dtype: str = "float32",
-                 max_length: int = 128, batch_size: int = 16, cache_dir: str | None = None, progress: bool = True,
-                 text_field: str = "text", split: str = "train", one_pass: bool = True):
-        """Options (editors expose them as their own ``__init__`` arguments).
-
+    def __init__(self, options: CovarianceOptions = CovarianceOptions(), *, max_length: int = 128,
+                 batch_size: int = 16, progress: bool = True, text_field: str = "text", split: str = "train",
+                 one_pass: bool = True):
+        """
         Args:
-            corpus: ``"world"`` (the shipped world corpus), a local ``.txt``/``.json``/``.jsonl`` file or directory,
-                or a ``datasets`` hub id (``"id:config"`` for a configuration; needs the network).
-            n_samples: number of (non-empty) texts of the corpus to average over (references: 100 000 Wikipedia
-                articles).
-            dtype: accumulation dtype of the sums, ``float32`` (references' ``mom2_dtype``) or ``float64``.
+            options: corpus, sample count, accumulation dtype and cache directory (:class:`CovarianceOptions`).
             max_length: tokens per text at most (also capped at the model's context length).
             batch_size: texts per forward pass.
-            cache_dir: directory of the on-disk cache; ``None``: ``$MKE_CACHE_DIR/covariance`` or
-                ``~/.cache/mke_lightning/covariance``.
             progress: show a progress bar while computing.
             text_field: field holding the text in JSON/JSONL/hub corpora.
             split: split of a corpus directory or hub corpus.
             one_pass: compute all missing layers in one forward pass (``False``: one pass per layer, as the
                 reference implementations; for comparisons only, the statistics are identical).
         """
-        if n_samples <= 0:
-            raise ValueError(f"n_samples must be positive, got {n_samples}")
-        if dtype not in ACCUMULATION_DTYPES:
-            raise ValueError(f"dtype must be one of {ACCUMULATION_DTYPES}, got {dtype!r}")
         if max_length <= 0 or batch_size <= 0:
             raise ValueError(f"max_length and batch_size must be positive, got {max_length} and {batch_size}")
-        self.corpus, self.n_samples, self.dtype, self.max_length = corpus, n_samples, dtype, max_length
-        self.batch_size, self.progress, self.one_pass = batch_size, progress, one_pass
+        self.options = options
+        self.corpus, self.n_samples, self.dtype = options.corpus, options.n_samples, options.dtype
+        self.max_length, self.batch_size, self.progress, self.one_pass = max_length, batch_size, progress, one_pass
         self.text_field, self.split = text_field, split
+        cache_dir = options.cache_dir
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir else default_cache_dir("covariance")
         self.last_report: dict = {}
         self._memory: dict[Path, torch.Tensor] = {}
@@ -206,13 +219,7 @@ class CovarianceCache:
                 on the unedited model); ``None``: computed from the current weights.
         """
         t0 = time.perf_counter()
-        n_layers = ArchitectureAdapter(model).num_layers
-        for layer in layers:
-            if not -n_layers <= layer < n_layers:
-                raise IndexError(f"layer {layer} out of range for a {n_layers}-layer model")
-        wanted = sorted({int(layer) % n_layers for layer in layers})
-        if not wanted:
-            raise ValueError("no layers requested")
+        wanted = ArchitectureAdapter(model).resolve_layers(layers)
         fingerprint = fingerprint or model_fingerprint(model)
         settings = self._settings(model, tokenizer)
         paths = {layer: self._path(fingerprint, settings, layer) for layer in wanted}

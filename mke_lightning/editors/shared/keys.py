@@ -3,9 +3,9 @@
 
 * The subject's last token is found by character offsets (:func:`~mke_lightning.data.spans.subject_token_span`),
   in the tokenization of the whole (prefixed) prompt, never by summing the lengths of separately tokenized pieces.
-* Texts are right-padded into one batch with an attention mask; forward hooks record the module's input (the key
-  ``k``: the input of the FFN out-projection) and output at each row's lookup position. The forward runs in
-  ``torch.no_grad``.
+* Texts are right-padded into one batch with an attention mask; forward hooks
+  (:func:`~mke_lightning.models.hooks.recorded_outputs`) record the module's input (the key ``k``: the input of the
+  FFN out-projection) and output at each row's lookup position. The forward runs in ``torch.no_grad``.
 * :func:`averaged_keys` averages over the context templates either ``flat`` (mean over all templates: the ROME
   repo) or ``grouped`` (mean within each template group, then across groups: the MEMIT repo, where ``"{}"`` weighs
   as much as all generated prefixes together).
@@ -14,13 +14,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 import torch
 
 from mke_lightning.data.spans import subject_token_span
+from mke_lightning.models.hooks import recorded_outputs
 from mke_lightning.models.padding import pad_batch, pad_id_of
 
 
@@ -34,29 +34,8 @@ class Request:
     lang: str
 
 
-def hidden_of(output):
-    """The hidden-state tensor of a module output (decoder blocks may return a tuple)."""
-    return output[0] if isinstance(output, tuple) else output
-
-
 def subject_last_index(tokenizer, text: str, subject: str) -> int:
     return subject_token_span(tokenizer, text, subject).last
-
-
-@contextmanager
-def record_io(model, names: Sequence[str]):
-    """While active, ``store[name] = (input, output)`` of the latest forward of each named module."""
-    store: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
-    handles = []
-    for name in names:
-        def hook(module, args, output, name=name):
-            store[name] = (args[0], hidden_of(output))
-        handles.append(model.get_submodule(name).register_forward_hook(hook))
-    try:
-        yield store
-    finally:
-        for h in handles:
-            h.remove()
 
 
 @torch.no_grad()
@@ -72,7 +51,7 @@ def io_at_subject(model, tokenizer, names: Sequence[str], texts: Sequence[str], 
         ids, mask = pad_batch(tokenizer(chunk)["input_ids"], pad_id_of(tokenizer), "right")
         rows = torch.arange(len(chunk), device=device)
         idx = torch.tensor([subject_last_index(tokenizer, t, s) for t, s in zip(chunk, subj)], device=device)
-        with record_io(model, names) as store:
+        with recorded_outputs(model, list(names)) as store:
             model(input_ids=ids.to(device), attention_mask=mask.to(device))
         for n in names:
             ins[n].append(store[n][0][rows, idx].float())

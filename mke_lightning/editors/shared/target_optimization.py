@@ -4,7 +4,7 @@ For each request a vector δ per *site* (a module whose output it is added to, a
 prompt) is optimised with Adam so that the model predicts the target:
 
 ``L(δ) = nll_factor · mean_prompts[ −Σ_j log p(t_j | …) / |t| ] + kl_factor · KL(p_δ ‖ p_0)
-+ weight_decay · Σ_sites ‖δ_s‖ / ‖v_s,init‖²``
++ v_weight_decay · Σ_sites ‖δ_s‖ / ‖v_s,init‖²``
 
 * prompts: every context template applied to the prompt, followed by the target tokens but the last (the target is
   tokenized apart with the language's separator, as the scorer does); the NLL of a prompt is summed over the
@@ -12,7 +12,7 @@ prompt) is optimised with Adam so that the model predicts the target:
   own final logits (the references' ``v_loss_layer`` = last layer).
 * KL: at the subject's last token of the language's KL prompt ("{subject} is a"), between the current and the
   first-step (detached) next-token distributions, KL(current ‖ initial) as the references compute it.
-* weight decay is ``‖δ‖ / ‖v_init‖²`` (not ``‖δ‖²``), as the references; after every step δ is projected into the
+* the weight decay is ``‖δ‖ / ‖v_init‖²`` (not ``‖δ‖²``), as the references; after every step δ is projected into the
   ball ``‖δ‖ ≤ clamp_norm_factor · ‖v_init‖``; ``v_init`` is the site's output at the lookup position of the first
   prompt (the plain ``"{}"`` template).
 * early stop when a request's loss is below ``early_stop_loss``; no optimiser step on the last iteration.
@@ -28,34 +28,52 @@ by one; a request that has stopped keeps its δ (its rows are restored after eac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
 
-from mke_lightning.editors.shared.keys import Request, hidden_of, subject_last_index
+from mke_lightning.editors.shared.keys import Request, subject_last_index
+from mke_lightning.models.adapter import is_conv1d
 from mke_lightning.models.encoding import targets_token_ids, token_logprobs
+from mke_lightning.models.hooks import hidden_of, hooked, with_hidden
 from mke_lightning.models.padding import pad_batch, pad_id_of
 
 
 @dataclass(frozen=True)
-class OptimizationSettings:
-    """Hyperparameters of the target-vector optimisation (the editors expose each as an option)."""
+class TargetOptimization:
+    """Target-vector optimisation (the editors' ``optimization`` group: ``--model.optimization.v_lr 2``)."""
 
-    steps: int = 20
-    lr: float = 0.5
+    v_num_grad_steps: int = 20
+    """Adam steps of the target-vector optimisation, at most (no step on the last iteration; references: 20)."""
+    v_lr: float = 0.5
+    """Adam learning rate of δ."""
     kl_factor: float = 0.0625
-    weight_decay: float = 0.5
+    """Weight of the KL term on the "{subject} is a" prompt."""
+    v_weight_decay: float = 0.5
+    """Weight of ``‖δ‖ / ‖v_init‖²`` (summed over the optimised sites)."""
     clamp_norm_factor: float = 4.0
+    """After every step δ is clamped to ``‖δ‖ ≤ clamp_norm_factor · ‖v_init‖`` (references: 4, 0.75 for GPT-2 XL and
+    GPT-J)."""
     early_stop_loss: float = 5e-2
-    nll_factor: float = 1.0
-    adaptive_nll: bool = False
-    kl_stop: float = 0.01
+    """A request stops once its loss is below this."""
     batch_size: int = 64
+    """Requests whose target vectors are optimised together (the result does not depend on it; ROME optimises one
+    request at a time)."""
+    nll_factor: float = 1.0
+    """Weight of the target NLL."""
+    kl_stop: float = 0.01
+    """Adaptive NLL only (PMET): a request whose target is already the argmax stops once its KL is below this."""
 
     def __post_init__(self):
-        if self.steps < 1 or self.batch_size < 1:
-            raise ValueError("target optimisation needs steps >= 1 and batch_size >= 1")
+        for option in ("v_num_grad_steps", "batch_size"):
+            if getattr(self, option) < 1:
+                raise ValueError(f"model.optimization.{option} must be >= 1, got {getattr(self, option)}")
+        for option in ("v_lr", "clamp_norm_factor"):
+            if not getattr(self, option) > 0:
+                raise ValueError(f"model.optimization.{option} must be > 0, got {getattr(self, option)}")
+        for option in ("kl_factor", "v_weight_decay", "nll_factor", "kl_stop"):
+            if getattr(self, option) < 0:
+                raise ValueError(f"model.optimization.{option} must be >= 0, got {getattr(self, option)}")
 
 
 @dataclass
@@ -70,36 +88,31 @@ class OptimizedTargets:
         return self.init[site] + self.delta[site]
 
 
-@contextmanager
 def _add_at(model, sites: Sequence[str], deltas: dict[str, torch.Tensor], rows: torch.Tensor, owner: torch.Tensor,
             idx: torch.Tensor, seen: dict[str, torch.Tensor]):
-    """Add ``deltas[site][owner[i]]`` to the output of each site at ``(rows[i], idx[i])``; ``seen[site]`` gets the
-    (pre-addition) outputs at those positions."""
-    handles = []
-    for site in sites:
-        def hook(module, args, output, site=site):
+    """While active, add ``deltas[site][owner[i]]`` to the output of each site at ``(rows[i], idx[i])``;
+    ``seen[site]`` gets the (pre-addition) outputs at those positions."""
+    def adder(site: str):
+        def hook(module, args, output):
             h = hidden_of(output)
             seen[site] = h[rows, idx].detach()
             add = torch.zeros_like(h).index_put((rows, idx), deltas[site][owner].to(h.dtype))
-            h = h + add
-            return (h, *output[1:]) if isinstance(output, tuple) else h
-        handles.append(model.get_submodule(site).register_forward_hook(hook))
-    try:
-        yield
-    finally:
-        for handle in handles:
-            handle.remove()
+            return with_hidden(output, h + add)
+        return hook
+
+    return hooked(model, {site: adder(site) for site in sites})
 
 
 def optimize_targets(model, tokenizer, requests: Sequence[Request], groups_of: dict[str, list[list[str]]],
-                     kl_prompts: dict[str, str], sites: Sequence[str], settings: OptimizationSettings) -> OptimizedTargets:
-    """Optimise one δ per site and request (see the module docstring)."""
+                     kl_prompts: dict[str, str], sites: Sequence[str], settings: TargetOptimization,
+                     adaptive_nll: bool = False) -> OptimizedTargets:
+    """Optimise one δ per site and request (see the module docstring); ``adaptive_nll``: PMET's NLL factor."""
     init: dict[str, list] = {s: [] for s in sites}
     delta: dict[str, list] = {s: [] for s in sites}
     losses: list[list[float]] = []
     for start in range(0, len(requests), settings.batch_size):
         chunk = requests[start:start + settings.batch_size]
-        result = _optimize_chunk(model, tokenizer, chunk, groups_of, kl_prompts, sites, settings)
+        result = _optimize_chunk(model, tokenizer, chunk, groups_of, kl_prompts, sites, settings, adaptive_nll)
         for s in sites:
             init[s].append(result.init[s])
             delta[s].append(result.delta[s])
@@ -131,7 +144,8 @@ def _encode(tokenizer, requests, groups_of, kl_prompts, device):
     return input_ids.to(device), mask.to(device), labels.to(device), as_t(owner), as_t(idx), as_t(is_kl, torch.bool)
 
 
-def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cfg: OptimizationSettings):
+def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cfg: TargetOptimization,
+                    adaptive_nll: bool):
     device = next(model.parameters()).device
     input_ids, mask, labels, owner, idx, is_kl = _encode(tokenizer, requests, groups_of, kl_prompts, device)
     n, rows = len(requests), torch.arange(len(owner), device=device)
@@ -153,8 +167,8 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
         for s in sites:
             init[s] = seen[s][first_row].float()
             deltas[s] = torch.zeros_like(init[s], requires_grad=True)
-        optimizer = torch.optim.Adam(list(deltas.values()), lr=cfg.lr)
-        for step in range(cfg.steps):
+        optimizer = torch.optim.Adam(list(deltas.values()), lr=cfg.v_lr)
+        for step in range(cfg.v_num_grad_steps):
             with _add_at(model, sites, deltas, rows, owner, idx, seen):
                 logits = model(input_ids=input_ids, attention_mask=mask).logits
             logp, lmask = token_logprobs(logits, labels)
@@ -164,18 +178,18 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
             kl = (kl_logp.exp() * (kl_logp - init_logp)).sum(-1)
             decay = sum(deltas[s].norm(dim=-1) / init[s].norm(dim=-1).clamp(min=1e-12) ** 2 for s in sites)
             factor = torch.full_like(nll, cfg.nll_factor)
-            if cfg.adaptive_nll:
+            if adaptive_nll:
                 argmax_ok = _targets_are_argmax(logits, labels, rewrite)
                 factor = torch.where(argmax_ok, 0.1 * cfg.nll_factor, factor)
                 done |= argmax_ok & (kl.detach() <= cfg.kl_stop)
-            loss = factor * nll + cfg.kl_factor * kl + cfg.weight_decay * decay
+            loss = factor * nll + cfg.kl_factor * kl + cfg.v_weight_decay * decay
             if not torch.isfinite(loss.detach()).all():
                 raise FloatingPointError("non-finite loss in the target-vector optimisation")
             for r, value in enumerate(loss.detach().tolist()):
                 if not done[r]:
                     history[r].append(value)
             done |= loss.detach() < cfg.early_stop_loss
-            if bool(done.all()) or step == cfg.steps - 1:
+            if bool(done.all()) or step == cfg.v_num_grad_steps - 1:
                 break
             frozen = {s: d.detach().clone() for s, d in deltas.items()}
             optimizer.zero_grad(set_to_none=True)
@@ -196,7 +210,7 @@ def _site_width(model, site: str) -> int:
     module = model.get_submodule(site)
     if isinstance(module, torch.nn.Linear):
         return module.out_features
-    if hasattr(module, "nf"):  # HF Conv1D
+    if is_conv1d(module):
         return module.nf
     return model.config.hidden_size
 

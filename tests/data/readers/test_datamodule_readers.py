@@ -124,7 +124,7 @@ data:
     assert "| ru | 2 | 50.0% |" in printed and "| en | 2 | 100.0% |" in printed
     figures = json.loads(out.read_text())["test"]
     assert figures["views_per_language"] == {"en": 2, "ru": 2} and figures["subject_located_share"]["ru"] == 0.5
-    cli_main(["data", "stats", "--reader", "zsre", _zsre(tmp_path / "z.json", 3, empty_at=0)])
+    cli_main(["data", "stats", "--reader", "zsre", "--path", _zsre(tmp_path / "z.json", 3, empty_at=0)])
     assert "malformed skipped 1" in capsys.readouterr().out
     cli_main(["data", "stats", "--config", str(config), "--split", "val"])  # a split the config does not have
     assert capsys.readouterr().out.strip() == ""

@@ -12,7 +12,7 @@ from mke_lightning.cli import cli_main
 from mke_lightning.data.world.export import export_world
 from mke_lightning.data.world.generator import WorldConfig
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SMALL = WorldConfig(seed=1, n_people=12, n_cities=6, n_countries=3, n_companies=3, n_universities=3)
 
 

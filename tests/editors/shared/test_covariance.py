@@ -3,16 +3,26 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 import torch
 
 from mke_lightning.editors.shared import CovarianceCache, model_fingerprint
+from mke_lightning.editors.shared.covariance import CovarianceOptions
 from mke_lightning.editors.shared.disk_cache import atomic_torch_save
 from mke_lightning.models.adapter import ArchitectureAdapter
 from mke_lightning.models.loading import load_causal_lm
 
 TEXTS = ["Pamu Ritesen lives in Oslo.", "A", "The city of Sore is located in Tezenia and has a river.",
          "Sore", "Das ist ein längerer deutscher Satz über eine Stadt.", "短い", "x y z", "one more text here"]
+
+
+def _cache(**settings) -> CovarianceCache:
+    """A cache from one flat dict: the option fields go to :class:`CovarianceOptions`, the rest to the cache."""
+    names = {f.name for f in fields(CovarianceOptions)}
+    return CovarianceCache(CovarianceOptions(**{k: v for k, v in settings.items() if k in names}),
+                           **{k: v for k, v in settings.items() if k not in names})
 
 
 @pytest.fixture
@@ -46,8 +56,8 @@ def naive_second_moment(model, tokenizer, texts, layer, max_length):
 
 def test_matches_naive_reference_padding_excluded(lm, corpus, tmp_path):
     model, tok = lm
-    cache = CovarianceCache(corpus=corpus, n_samples=len(TEXTS), batch_size=3, max_length=12,
-                            cache_dir=str(tmp_path / "cache"), progress=False)
+    cache = _cache(corpus=corpus, n_samples=len(TEXTS), batch_size=3, max_length=12,
+                   cache_dir=str(tmp_path / "cache"), progress=False)
     stats = cache.get(model, tok, [0, -1])
     assert sorted(stats) == [0, 2]
     d_ff = ArchitectureAdapter(model).ffn_dims()[1]
@@ -62,15 +72,15 @@ def test_matches_naive_reference_padding_excluded(lm, corpus, tmp_path):
 
 def test_one_pass_equals_one_pass_per_layer_bit_for_bit(lm, corpus, tmp_path):
     model, tok = lm
-    cache = CovarianceCache(corpus=corpus, n_samples=len(TEXTS), batch_size=4, cache_dir=str(tmp_path),
-                            progress=False)
+    cache = _cache(corpus=corpus, n_samples=len(TEXTS), batch_size=4, cache_dir=str(tmp_path),
+                   progress=False)
     together, report = cache.compute(model, tok, [0, 1, 2], one_pass=True)
     apart, report_apart = cache.compute(model, tok, [0, 1, 2], one_pass=False)
     assert [p["layers"] for p in report["passes"]] == [[0, 1, 2]]
     assert [p["layers"] for p in report_apart["passes"]] == [[0], [1], [2]]
     assert all(torch.equal(together[layer], apart[layer]) for layer in (0, 1, 2))
-    per_layer_option = CovarianceCache(corpus=corpus, n_samples=len(TEXTS), batch_size=4, cache_dir=str(tmp_path),
-                                       progress=False, one_pass=False)
+    per_layer_option = _cache(corpus=corpus, n_samples=len(TEXTS), batch_size=4, cache_dir=str(tmp_path),
+                              progress=False, one_pass=False)
     stats = per_layer_option.get(model, tok, [0, 2])
     assert len(per_layer_option.last_report["compute"]["passes"]) == 2
     assert all(torch.equal(stats[layer], together[layer]) for layer in (0, 2))
@@ -79,12 +89,12 @@ def test_one_pass_equals_one_pass_per_layer_bit_for_bit(lm, corpus, tmp_path):
 def test_disk_cache_hit_and_invalidation(tiny_models, corpus, tmp_path):
     model, tok = load_causal_lm(tiny_models["gpt2"])
     settings = dict(corpus=corpus, n_samples=5, batch_size=2, cache_dir=str(tmp_path), progress=False)
-    first = CovarianceCache(**settings).get(model, tok, [1])
-    second = CovarianceCache(**settings)  # a new object: only the disk can answer
+    first = _cache(**settings).get(model, tok, [1])
+    second = _cache(**settings)  # a new object: only the disk can answer
     again = second.get(model, tok, [1, 2])
     assert second.last_report["loaded"] == [1] and second.last_report["computed"] == [2]
     assert torch.equal(again[1], first[1])
-    third = CovarianceCache(**settings)
+    third = _cache(**settings)
     third.get(model, tok, [1, 2])
     assert third.last_report["computed"] == [] and "compute" not in third.last_report
     path = third.cache_path(model, tok, 1)
@@ -92,18 +102,18 @@ def test_disk_cache_hit_and_invalidation(tiny_models, corpus, tmp_path):
     assert not list(tmp_path.rglob("*.tmp")), "temporary files must not survive a write"
     # any setting in the key -> a different file
     for change in ({"n_samples": 6}, {"max_length": 7}, {"dtype": "float64"}):
-        other = CovarianceCache(**{**settings, **change})
+        other = _cache(**{**settings, **change})
         other.get(model, tok, [1])
         assert other.last_report["computed"] == [1], change
-    assert CovarianceCache(**settings).cache_path(model, tok, 1) == path
+    assert _cache(**settings).cache_path(model, tok, 1) == path
     # the weights changed -> recomputed, and the statistic differs
     with torch.no_grad():
         ArchitectureAdapter(model).ffn_in(0)[0].weight.mul_(1.5)
-    edited = CovarianceCache(**settings)
+    edited = _cache(**settings)
     changed = edited.get(model, tok, [1])
     assert edited.last_report["computed"] == [1] and not torch.equal(changed[1], first[1])
     # an explicit fingerprint (e.g. of the unedited model) is honoured
-    by_name = CovarianceCache(**settings)
+    by_name = _cache(**settings)
     by_name.get(model, tok, [1], fingerprint=path.parent.name)
     assert by_name.last_report["loaded"] == [1]
 
@@ -113,9 +123,9 @@ def test_corpus_content_change_invalidates(tiny_models, tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("one text\nanother text\n", encoding="utf-8")
     settings = dict(corpus=str(path), n_samples=2, cache_dir=str(tmp_path / "cache"), progress=False)
-    before = CovarianceCache(**settings).get(model, tok, [0])[0]
+    before = _cache(**settings).get(model, tok, [0])[0]
     path.write_text("one text\na different text\n", encoding="utf-8")
-    cache = CovarianceCache(**settings)
+    cache = _cache(**settings)
     after = cache.get(model, tok, [0])[0]
     assert cache.last_report["computed"] == [0] and not torch.equal(before, after)
 
@@ -123,8 +133,8 @@ def test_corpus_content_change_invalidates(tiny_models, tmp_path):
 def test_unreadable_cache_file_is_recomputed(tiny_models, corpus, tmp_path, caplog):
     model, tok = load_causal_lm(tiny_models["gpt2"])
     settings = dict(corpus=corpus, n_samples=4, cache_dir=str(tmp_path), progress=False)
-    good = CovarianceCache(**settings).get(model, tok, [0])[0]
-    cache = CovarianceCache(**settings)
+    good = _cache(**settings).get(model, tok, [0])[0]
+    cache = _cache(**settings)
     cache.cache_path(model, tok, 0).write_bytes(b"truncated")
     assert torch.equal(cache.get(model, tok, [0])[0], good)
     assert cache.last_report["computed"] == [0] and "unreadable cache file" in caplog.text
@@ -142,7 +152,7 @@ def test_atomic_save_keeps_old_file_on_failure(tmp_path):
 def test_float64_accumulation_max_length_and_default_dir(tiny_models, corpus, tmp_path, monkeypatch):
     model, tok = load_causal_lm(tiny_models["gpt2"])
     monkeypatch.setenv("MKE_CACHE_DIR", str(tmp_path / "env"))
-    cache = CovarianceCache(corpus=corpus, n_samples=len(TEXTS), dtype="float64", max_length=3, progress=False)
+    cache = _cache(corpus=corpus, n_samples=len(TEXTS), dtype="float64", max_length=3, progress=False)
     assert cache.cache_dir == tmp_path / "env" / "covariance"
     stats, report = cache.compute(model, tok, [1])
     assert stats[1].dtype == torch.float64
@@ -155,13 +165,15 @@ def test_float64_accumulation_max_length_and_default_dir(tiny_models, corpus, tm
 
 def test_progress_bar_and_option_errors(tiny_models, corpus, tmp_path, capsys):
     model, tok = load_causal_lm(tiny_models["gpt2"])
-    CovarianceCache(corpus=corpus, n_samples=3, cache_dir=str(tmp_path), progress=True).get(model, tok, [0])
+    _cache(corpus=corpus, n_samples=3, cache_dir=str(tmp_path), progress=True).get(model, tok, [0])
     assert "covariance, layers [0]" in capsys.readouterr().err
-    CovarianceCache(corpus=corpus, n_samples=3, cache_dir=str(tmp_path / "b"), progress=False).get(model, tok, [0])
+    _cache(corpus=corpus, n_samples=3, cache_dir=str(tmp_path / "b"), progress=False).get(model, tok, [0])
     assert "covariance" not in capsys.readouterr().err
-    with pytest.raises(ValueError, match="dtype"):
-        CovarianceCache(dtype="float16")
-    with pytest.raises(ValueError, match="n_samples"):
-        CovarianceCache(n_samples=0)
+    with pytest.raises(ValueError, match=r"model\.covariance\.dtype must be one of"):
+        CovarianceOptions(dtype="float16")
+    with pytest.raises(ValueError, match=r"model\.covariance\.n_samples must be >= 1, got 0"):
+        CovarianceOptions(n_samples=0)
+    with pytest.raises(ValueError, match="max_length and batch_size"):
+        CovarianceCache(batch_size=0)
     with pytest.raises(IndexError, match="out of range"):
-        CovarianceCache(corpus=corpus, cache_dir=str(tmp_path), progress=False).get(model, tok, [3])
+        _cache(corpus=corpus, cache_dir=str(tmp_path), progress=False).get(model, tok, [3])

@@ -1,4 +1,8 @@
-"""Which sequences one meta-training example of MEND uses, drawn from an :class:`EditCase` (methods.md §3.5).
+"""Which sequences one training example of a trained editor uses, drawn from an :class:`EditCase` (methods.md §3.5).
+
+Written for MEND's meta-training; the same edit / outer / locality split serves every trained editor (KE, LiME,
+SERAC): the edit input is what the editor sees, the outer inputs are where the edit must hold, the locality inputs
+where it must not reach.
 
 * the **edit** input: the source language's prompt + ``target_new`` (its gradient is what the editor transforms);
 * the **outer** (generalisation) inputs on which the post-edit NLL ``L_edit`` is measured:
@@ -30,7 +34,10 @@ Triple = tuple[str, str, str]
 
 
 @dataclass
-class MendExample:
+class EditExample:
+    """One case's training sequences: the edit ``(prompt, target_new, src)`` and the sampled outer and locality
+    ``(prompt, target, language)`` triples."""
+
     case_id: str
     src: str
     edit: Triple
@@ -45,7 +52,9 @@ def _sample(rng: random.Random, items: list, limit: int | None) -> list:
 
 
 def make_example(case: EditCase, edit_languages: Sequence[str], outer: Outer = "all", loc_scope: LocScope = "all",
-                 max_outer: int | None = 16, max_loc: int | None = 8, seed: int = 0, epoch: int = 0) -> MendExample:
+                 max_outer: int | None = 16, max_loc: int | None = 8, seed: int = 0, epoch: int = 0) -> EditExample:
+    """The example of ``case`` for ``epoch``: its source language drawn from ``edit_languages`` (those the case has),
+    at most ``max_outer`` outer and ``max_loc`` locality triples (``None``: all)."""
     rng = random.Random(f"{seed}:{epoch}:{case.case_id}")
     choices = [lang for lang in edit_languages if lang in case.views]
     if not choices:
@@ -60,5 +69,5 @@ def make_example(case: EditCase, edit_languages: Sequence[str], outer: Outer = "
         raise ValueError(f"case {case.case_id!r}: no {outer} generalisation prompts for source language {src}")
     loc_views = {src: view} if loc_scope == "edit" else case.views
     loc = [(qa.prompt, qa.answer, lang) for lang, v in loc_views.items() for qa in v.neighborhood]
-    return MendExample(case.case_id, src, (view.prompt, view.target_new, src), _sample(rng, pool, max_outer),
+    return EditExample(case.case_id, src, (view.prompt, view.target_new, src), _sample(rng, pool, max_outer),
                        _sample(rng, loc, max_loc))

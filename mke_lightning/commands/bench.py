@@ -10,14 +10,13 @@ steps of a learned editor (steps/s, cases/s, peak memory; :mod:`.train_bench`), 
 
 from __future__ import annotations
 
-import json
 import resource
 import statistics
-import time
-from pathlib import Path
 
 import lightning as L
 import torch
+
+from mke_lightning.commands.output import write_json
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -26,51 +25,50 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=False):
-    from mke_lightning.evaluation.case_scoring import pre_edit_answers, score_cases
+    """The metrics of the evaluation loop on ``cases`` (single mode) and its timings; ``naive`` scores every
+    (prompt, target) pair as its own sequence, one prompt per forward (the reference for the batched scorer)."""
+    from mke_lightning.evaluation.lm import HFScoringLM
+    from mke_lightning.evaluation.loop import EditLoop
     from mke_lightning.metrics import CrossLingualMetrics
 
     coll = CrossLingualMetrics(metrics, src_langs, tgt_langs)
-    edit_times, eval_time = [], 0.0
-    with torch.inference_mode(False), torch.no_grad():
-        t0 = time.perf_counter()
-        pre = pre_edit_answers(editor.base_model, editor.tokenizer, cases, tgt_langs, None, batch_size) \
-            if "loc_f1" in metrics else None
-        eval_time += time.perf_counter() - t0
-        for case in cases:
-            for src in src_langs:
-                if src not in case.views:
-                    continue
-                t0 = time.perf_counter()
-                edit = editor.edit([case], src)
-                edit.__enter__()
-                t1 = time.perf_counter()
-                values = score_cases(editor.base_model, editor.tokenizer, [case], tgt_langs, metrics, pre, None,
-                                     batch_size, share_prompts=not naive)[0]
-                t2 = time.perf_counter()
-                edit.__exit__(None, None, None)
-                edit_times.append(t1 - t0 + time.perf_counter() - t2)
-                eval_time += t2 - t1
-                for metric, per_lang in values.items():
-                    for tgt, v in per_lang.items():
-                        coll.update(metric, src, tgt, v)
-    return coll.compute("bench"), edit_times, eval_time
+    loop = EditLoop("single", metrics=metrics, scoring_batch_size=batch_size)
+    scorer = editor
+    if naive:
+        class NaiveScoring:  # the same editor, scored pair by pair
+            def __getattr__(self, name):
+                return getattr(editor, name)
+
+            def scoring_lm(self, batch_size):
+                return HFScoringLM(editor.base_model, editor.tokenizer, batch_size, share_prompts=False)
+
+        scorer = NaiveScoring()
+
+    def record(src, case, values):
+        for metric, per_lang in values.items():
+            for tgt, v in per_lang.items():
+                coll.update(metric, src, tgt, v)
+
+    loop.run(scorer, cases, src_langs, tgt_langs, record)
+    return coll.compute("bench"), loop.times.edit_s, loop.times.score_s
 
 
-def bench(config: list[str], cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
-          scoring_batch_size: int = 256, train_steps: int = 0, overrides: list[str] | None = None) -> dict:
+def bench(config: list[str], overrides: list[str], cases: int = 50, compare_naive: bool = False,
+          output: str | None = "runs/bench.json", scoring_batch_size: int = 256, train_steps: int = 0) -> dict:
     """Benchmark the editor of an experiment config on its test data.
 
     Args:
-        config: experiment config file(s) (as for ``mke test --config``).
+        config: experiment config file(s) (``--config``, as for ``mke test``).
+        overrides: experiment options applied after the configs (``--model.*``, ``--data.*``, ``--trainer.*``), as on
+            the ``mke test`` command line.
         cases: number of test cases (the first ones of the test split).
         compare_naive: also run the naive per-prompt scorer and report the speed-up and value agreement.
         output: JSON file for the figures (``None``: print only).
         scoring_batch_size: sequences per padded forward / generation of the batched scorer.
         train_steps: time this many training steps first (learned editors; 0: none).
-        overrides: experiment options applied after the configs, as on the ``mke test`` command line.
     """
-    from mke_lightning.cli import experiment_cli
     from mke_lightning.evaluation.callback import EditEvaluationCallback
+    from mke_lightning.experiment import experiment_cli
 
     cli = experiment_cli(config, overrides or [])
     editor, dm = cli.model, cli.datamodule
@@ -120,26 +118,5 @@ def bench(config: list[str], cases: int = 50, compare_naive: bool = False, outpu
     if compare_naive:
         print(f"naive scorer: {result['naive_eval_cases_per_s']:.2f} cases/s; batched speed-up "
               f"{result['batched_speedup']:.1f}x; max |metric difference| {result['max_abs_metric_difference']:.2e}")
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(json.dumps(result, indent=1))
+    write_json(output, result)
     return result
-
-
-def bench_cli(argv: list[str]) -> None:
-    """``mke bench --config A.yaml [--config B.yaml] [--model.* …] [options]``: ``--config`` and the experiment
-    overrides are taken here (jsonargparse would read ``--config`` as a config of the command itself), the options go
-    through jsonargparse."""
-    from jsonargparse import CLI
-
-    from mke_lightning.cli import split_config_args
-
-    configs, overrides, rest = split_config_args(argv, "mke bench --config configs/ft_m.yaml")
-
-    def options(cases: int = 50, compare_naive: bool = False, output: str | None = "runs/bench.json",
-                scoring_batch_size: int = 256, train_steps: int = 0) -> dict:
-        """Benchmark an editor (see ``bench``); pass the experiment with ``--config`` (and ``--model.*``, ``--data.*``,
-        ``--trainer.*`` overrides, as for ``mke test``)."""
-        return bench(configs, cases, compare_naive, output, scoring_batch_size, train_steps, overrides)
-
-    CLI(options, args=rest, as_positional=False)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+
+from mke_lightning.commands.output import write_json
 
 
 def generate(out: str = "checkpoints/world-data", seed: int = 0) -> None:
@@ -52,12 +53,5 @@ def recall(model: str = "checkpoints/world-gpt2", world_dir: str = "checkpoints/
     print("|---" * (len(langs) + 1) + "|")
     for kind, per in result.items():
         print(f"| {kind} | " + " | ".join(f"{100 * per.get(x, float('nan')):.1f}" for x in langs) + " |")
-    if output:
-        Path(output).write_text(json.dumps({"model": model, "after_sentence": after_sentence, "recall": result}, indent=1))
+    write_json(output, {"model": model, "after_sentence": after_sentence, "recall": result})
     return result
-
-
-def world_cli(argv: list[str]) -> None:
-    from jsonargparse import CLI
-
-    CLI({"generate": generate, "recall": recall}, args=argv, as_positional=False)

@@ -109,9 +109,3 @@ def _print_table(result: dict) -> None:
             print(f"| {kind} | {cat} | " + " | ".join(f"{v:.3f} [{e:+.3f}]" for v, e in zip(values, effects)) + " |")
     s = result["suggested_layer"]
     print(f"suggested edit layer ({s['kind']} at the {s['category']}): {s['layer']}")
-
-
-def trace_cli(argv: list[str]) -> None:
-    from jsonargparse import CLI
-
-    CLI(trace, args=argv, as_positional=False)

@@ -7,11 +7,11 @@ Run it twice: on the second run the first ``get`` already hits the disk cache.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections.abc import Sequence
-from pathlib import Path
+
+from mke_lightning.commands.output import write_json
 
 
 def covariance(model: str = "checkpoints/world-gpt2", layers: Sequence[int] | None = None, corpus: str = "world",
@@ -37,6 +37,7 @@ def covariance(model: str = "checkpoints/world-gpt2", layers: Sequence[int] | No
     import torch
 
     from mke_lightning.editors.shared import CovarianceCache, model_fingerprint
+    from mke_lightning.editors.shared.covariance import CovarianceOptions
     from mke_lightning.models.adapter import ArchitectureAdapter
     from mke_lightning.models.loading import load_causal_lm
 
@@ -47,7 +48,8 @@ def covariance(model: str = "checkpoints/world-gpt2", layers: Sequence[int] | No
     layers = list(range(ArchitectureAdapter(lm).num_layers)) if layers is None else list(layers)
 
     def cache() -> CovarianceCache:
-        return CovarianceCache(corpus, n_samples, dtype, max_length, batch_size, cache_dir, progress)
+        return CovarianceCache(CovarianceOptions(corpus, n_samples, dtype, cache_dir), max_length=max_length,
+                               batch_size=batch_size, progress=progress)
 
     def synced() -> float:
         if torch.cuda.is_available():
@@ -97,13 +99,5 @@ def covariance(model: str = "checkpoints/world-gpt2", layers: Sequence[int] | No
     print(f"| model fingerprint | {fingerprint_s:.3f} |")
     print(f"per-layer / one-pass: {result['speedup']:.2f}x; statistics identical: {identical}; "
           f"cache == computed: {from_cache_matches}")
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(json.dumps(result, indent=1))
+    write_json(output, result)
     return result
-
-
-def covariance_cli(argv: list[str]) -> None:
-    from jsonargparse import CLI
-
-    CLI(covariance, args=argv, as_positional=False)

@@ -4,34 +4,34 @@ the subject after other words); JSON + table."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from pathlib import Path
+
+from mke_lightning.commands.output import write_json
 
 SPLIT_STAGES = {"val": "validate", "test": "test"}
 
 
-def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[str] | None = None,
-          layer: int | None = None, output: str | None = "runs/reach.json", overrides: list[str] | None = None) -> dict:
+def reach(config: list[str], overrides: list[str], split: str = "test", cases: int = 30,
+          langs: list[str] | None = None, layer: int | None = None, output: str | None = "runs/reach.json") -> dict:
     """Edit each of the first ``cases`` cases of ``split`` in each of ``langs`` and measure every paraphrase's reach.
 
     Args:
-        config: experiment config file(s) (as for ``mke test --config``); the editor must edit weights or hooks that
-            change a decoder block's output at the subject.
+        config: experiment config file(s) (``--config``, as for ``mke test``); the editor must edit weights or hooks
+            that change a decoder block's output at the subject.
+        overrides: experiment options applied after the configs, as on the ``mke test`` command line (e.g.
+            ``--model.init_args.model_name_or_path runs/my-model``).
         split: ``val`` or ``test`` (the data module's paths).
         cases: number of cases (the first ones of the split).
         langs: edit languages (``None``: the data module's edit languages).
         layer: the block whose output is compared (``None``: the editor's last edited layer, ``layers[-1]`` or
             ``layer``).
         output: JSON file for the per-text rows and the summary (``None``: print only).
-        overrides: experiment options applied after the configs, as on the ``mke test`` command line (e.g.
-            ``["--model.init_args.model_name_or_path", "runs/my-model"]``).
     """
     import torch
 
     from mke_lightning.analysis.edit_reach import edit_reach, subject_leads
-    from mke_lightning.cli import experiment_cli
     from mke_lightning.evaluation.scorer import score_targets
+    from mke_lightning.experiment import experiment_cli
     from mke_lightning.models.adapter import ArchitectureAdapter
 
     if split not in SPLIT_STAGES:
@@ -81,23 +81,5 @@ def reach(config: list[str], split: str = "test", cases: int = 30, langs: list[s
     print("|---|---|---|---|---|")
     for s in summary:
         print(f"| {s['lang']} | {s['kind']} | {s['texts']} | {s['mean_reach']:.2f} | {s['new_wins']:.3f} |")
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_json(output, result)
     return result
-
-
-def reach_cli(argv: list[str]) -> None:
-    from jsonargparse import CLI
-
-    from mke_lightning.cli import split_config_args
-
-    configs, overrides, rest = split_config_args(argv, "mke reach --config configs/memit_llama.yaml")
-
-    def options(split: str = "test", cases: int = 30, langs: list[str] | None = None, layer: int | None = None,
-                output: str | None = "runs/reach.json") -> dict:
-        """Edit reach of an editor (see ``reach``); pass the experiment with ``--config`` (and ``--model.*``,
-        ``--data.*``, ``--trainer.*`` overrides, as for ``mke test``)."""
-        return reach(configs, split, cases, langs, layer, output, overrides)
-
-    CLI(options, args=rest, as_positional=False)

@@ -1,0 +1,115 @@
+"""``EditLoop``: edit, score, restore, for every source language, written once (design.md §3.4).
+
+The evaluation callback, ``mke bench`` and ``mke edit`` all run this loop; only what they do with the values
+differs (the ``record`` function). For each source language the cases have a view in:
+
+* ``single`` (default): each case is edited alone, scored, and the model restored before the next;
+* ``batch``: the cases given are edited together by one ``editor.edit`` call, scored, restored;
+* ``sequential``: edits accumulate (no restore) through the cases; after every ``sequential_every`` edits the cases
+  of that window are scored with all edits so far applied; the model is restored at the end (innermost edit left
+  first).
+
+Scoring goes through the editor's :meth:`~mke_lightning.editors.base.BaseEditor.scoring_lm`, asked for inside the
+edit, so editors that rewrite or route prompts are scored as they answer. Pre-edit answers (for loc_f1) are
+computed once per case, before any edit, from the scoring LM outside any edit. The context-length check runs on
+the unedited prompts before any edit (so a too-long text stops the run before minutes of edit computation) and on
+what the edited scoring LM really feeds its model before each scoring.
+
+An editor here is anything with ``edit(cases, src_lang) -> AppliedEdit`` and ``scoring_lm(batch_size)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import torch
+
+from mke_lightning.data.schema import EditCase
+from mke_lightning.evaluation.case_scoring import ALL_METRICS, PreEditAnswers, pre_edit_answers, score_cases
+from mke_lightning.evaluation.context_fit import check_fits_context
+
+Mode = Literal["single", "batch", "sequential"]
+#: ``record(src_lang, case, {metric: {tgt_lang: value}})``, called once per scored (case, source language).
+Record = Callable[[str, EditCase, dict[str, dict[str, float]]], None]
+
+
+@dataclass
+class LoopTimes:
+    """Wall time per edit (computing it, applying it and restoring the model) and of scoring, summed."""
+
+    edit_s: list[float] = field(default_factory=list)
+    score_s: float = 0.0
+
+
+class EditLoop:
+    def __init__(self, mode: Mode = "single", sequential_every: int = 10, metrics: Sequence[str] | None = None,
+                 max_new_tokens: int | None = None, scoring_batch_size: int = 256):
+        """Args: as :class:`~mke_lightning.evaluation.callback.EditEvaluationCallback`, which passes its own."""
+        if mode not in ("single", "batch", "sequential"):
+            raise ValueError(f"mode must be single, batch or sequential, got {mode!r}")
+        unknown = [m for m in metrics or () if m not in ALL_METRICS]
+        if unknown:
+            raise ValueError(f"unknown metrics {unknown}; known: {list(ALL_METRICS)}")
+        if sequential_every < 1:
+            raise ValueError(f"sequential_every must be >= 1, got {sequential_every}")
+        if scoring_batch_size < 1:
+            raise ValueError(f"scoring_batch_size must be >= 1, got {scoring_batch_size}")
+        self.mode, self.sequential_every = mode, sequential_every
+        self.metrics = list(metrics) if metrics else list(ALL_METRICS)
+        self.max_new_tokens, self.scoring_batch_size = max_new_tokens, scoring_batch_size
+        self.times = LoopTimes()
+
+    def pre_edit(self, editor, cases: Sequence[EditCase], langs: Sequence[str]) -> PreEditAnswers | None:
+        """Pre-edit greedy answers on the neighbourhood prompts (``None`` when loc_f1 is not computed)."""
+        if "loc_f1" not in self.metrics:
+            return None
+        return pre_edit_answers(editor.scoring_lm(self.scoring_batch_size), cases, langs, self.max_new_tokens)
+
+    def _score(self, editor, cases, src, tgt, pre_edit, record: Record) -> None:
+        start = time.perf_counter()
+        lm = editor.scoring_lm(self.scoring_batch_size)
+        check_fits_context(lm, cases, tgt)
+        for case, values in zip(cases, score_cases(lm, cases, tgt, self.metrics, pre_edit, self.max_new_tokens)):
+            record(src, case, values)
+        self.times.score_s += time.perf_counter() - start
+
+    def _edited(self, editor, cases, src, stack: contextlib.ExitStack) -> None:
+        start = time.perf_counter()
+        stack.enter_context(editor.edit(cases, src))
+        self.times.edit_s.append(time.perf_counter() - start)
+
+    def run(self, editor, cases: Sequence[EditCase], src_langs: Sequence[str], tgt_langs: Sequence[str],
+            record: Record) -> None:
+        """Edit and score ``cases`` from every language of ``src_langs`` they have, in ``tgt_langs``."""
+        cases = list(cases)
+        with torch.inference_mode(False), torch.no_grad():
+            start = time.perf_counter()
+            check_fits_context(editor.scoring_lm(self.scoring_batch_size), cases, tgt_langs)
+            pre_edit = self.pre_edit(editor, cases, tgt_langs)
+            self.times.score_s += time.perf_counter() - start
+            for src in src_langs:
+                editable = [c for c in cases if src in c.views]
+                if not editable:
+                    continue
+                if self.mode == "sequential":
+                    self._sequential(editor, editable, src, tgt_langs, pre_edit, record)
+                    continue
+                groups = [[c] for c in editable] if self.mode == "single" else [editable]
+                for group in groups:
+                    with contextlib.ExitStack() as stack:
+                        self._edited(editor, group, src, stack)
+                        self._score(editor, group, src, tgt_langs, pre_edit, record)
+                        restore_start = time.perf_counter()
+                    self.times.edit_s[-1] += time.perf_counter() - restore_start
+
+    def _sequential(self, editor, cases, src, tgt, pre_edit, record: Record) -> None:
+        with contextlib.ExitStack() as stack:
+            for start in range(0, len(cases), self.sequential_every):
+                window = cases[start:start + self.sequential_every]
+                for case in window:
+                    self._edited(editor, [case], src, stack)
+                self._score(editor, window, src, tgt, pre_edit, record)

@@ -1,0 +1,106 @@
+"""An experiment as the ``mke`` Lightning verbs read it: ``MkeCLI`` (a LightningCLI in subclass mode over every
+LightningModule and LightningDataModule of the package, with the project's trainer defaults), and the helpers that
+let other verbs (``mke bench``, ``mke reach``, ``mke data stats``) take the same ``--config`` files and
+``--model.*`` / ``--data.*`` / ``--trainer.*`` overrides.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import lightning as L
+from jsonargparse import ArgumentError, set_parsing_settings
+from lightning.pytorch.cli import ArgsType, LightningCLI
+
+# Importing these modules makes their classes resolvable by short name in configs.
+import mke_lightning.data.datamodule  # noqa: F401
+import mke_lightning.data.world.corpus_datamodule  # noqa: F401
+import mke_lightning.data.world.pretraining  # noqa: F401
+import mke_lightning.editors  # noqa: F401
+import mke_lightning.evaluation  # noqa: F401
+
+# Grouped options (dataclasses) document each field with an attribute docstring: that text is their --help.
+set_parsing_settings(docstring_parse_attribute_docstrings=True)
+
+TRAINER_DEFAULTS = {
+    "logger": {"class_path": "lightning.pytorch.loggers.TensorBoardLogger",
+               "init_args": {"save_dir": "runs", "default_hp_metric": False}},
+}
+
+#: Option prefixes of an experiment (what ``mke test`` takes besides ``--config``).
+EXPERIMENT_OPTIONS = ("--model.", "--data.", "--trainer.", "--seed_everything")
+
+
+class MkeCLI(LightningCLI):
+    """LightningCLI over every LightningModule / LightningDataModule, with the project's trainer defaults."""
+
+    def __init__(self, args: ArgsType = None, run: bool = True, **kwargs):
+        kwargs.setdefault("trainer_defaults", TRAINER_DEFAULTS)
+        kwargs.setdefault("save_config_kwargs", {"overwrite": True})
+        kwargs.setdefault("parser_kwargs", {"exit_on_error": False})
+        super().__init__(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
+                         args=args, run=run, **kwargs)
+
+    def _parse_ckpt_path(self) -> None:
+        """Lightning's: the hyperparameters saved in ``--ckpt_path`` become the model's options; before that, an
+        editor class that renamed or grouped options upgrades the saved ones (``upgrade_hparams``), so checkpoints
+        written by an earlier version still load."""
+        if not self.config.get("subcommand"):
+            return
+        ckpt_path = self.config[self.config.subcommand].get("ckpt_path")
+        if not ckpt_path or not Path(ckpt_path).is_file():
+            return
+        import torch
+
+        hparams = dict(torch.load(ckpt_path, weights_only=True, map_location="cpu").get("hyper_parameters", {}))
+        hparams.pop("_instantiator", None)
+        if not hparams:
+            return
+        if "_class_path" in hparams:
+            class_path = hparams.pop("_class_path")
+            module, _, name = class_path.rpartition(".")
+            upgrade = getattr(getattr(importlib.import_module(module), name, None), "upgrade_hparams", None)
+            hparams = {"class_path": class_path, "dict_kwargs": upgrade(hparams) if upgrade else hparams}
+        try:
+            self.config = self.parser.parse_object({self.config.subcommand: {"model": hparams}}, self.config)
+        except SystemExit:
+            sys.stderr.write("Parsing of ckpt_path hyperparameters failed!\n")
+            raise
+
+
+def split_config_args(argv: Sequence[str], usage: str,
+                      required: bool = True) -> tuple[list[str], list[str], list[str]]:
+    """``(configs, overrides, rest)`` of a verb that reads an experiment config: the ``--config`` files
+    (jsonargparse would take ``--config`` as a config of the verb itself), the experiment overrides
+    (``--model.*``, ``--data.*``, ``--trainer.*``, ``--seed_everything``, as ``--key value`` or ``--key=value``,
+    applied after the configs as ``mke test`` applies them) and the verb's own arguments. ``FileNotFoundError``
+    (naming ``usage``) without a config when ``required``, unless help is asked for; an ``ArgumentError`` for an
+    override without a value."""
+    configs, overrides, rest, args = [], [], [], iter(argv)
+    for arg in args:
+        if arg == "--config":
+            configs.append(next(args, ""))
+        elif arg.startswith("--config="):
+            configs.append(arg.split("=", 1)[1])
+        elif arg.startswith(EXPERIMENT_OPTIONS):
+            if "=" in arg:
+                overrides.append(arg)
+                continue
+            value = next(args, None)
+            if value is None:
+                raise ArgumentError(None, f"{arg} needs a value ({usage})")
+            overrides += [arg, value]
+        else:
+            rest.append(arg)
+    if required and not configs and not {"-h", "--help"} & set(rest):
+        raise FileNotFoundError(f"this command needs an experiment config: {usage}")
+    return configs, overrides, rest
+
+
+def experiment_cli(configs: Sequence[str], overrides: Sequence[str] = ()) -> MkeCLI:
+    """The experiment of ``configs`` with ``overrides`` applied after them (as ``mke test`` reads its command line),
+    built but not run: what ``mke bench`` and ``mke reach`` work on."""
+    return MkeCLI(args=[x for c in configs for x in ("--config", c)] + list(overrides), run=False)
