@@ -67,7 +67,12 @@ from typing import Literal
 import torch
 from torch import nn
 
-from mke_lightning.editors.shared.disk_cache import atomic_torch_save, default_cache_dir, settings_digest
+from mke_lightning.editors.shared.disk_cache import (
+    atomic_torch_save,
+    default_cache_dir,
+    load_cached_layers,
+    settings_digest,
+)
 from mke_lightning.editors.shared.fingerprint import model_fingerprint, tokenizer_fingerprint
 from mke_lightning.models.adapter import ArchitectureAdapter
 from mke_lightning.models.encoding import targets_token_ids, trunk_and_head
@@ -347,13 +352,7 @@ class AttributionCache:
         fingerprint = fingerprint or model_fingerprint(model)
         settings = self._settings(tokenizer, prompts, targets, langs, subjects)
         paths = {layer: self.cache_path(fingerprint, settings, layer) for layer in wanted}
-        result, missing = {}, []
-        for layer, path in paths.items():
-            loaded = self._load(path, len(prompts))
-            if loaded is None:
-                missing.append(layer)
-            else:
-                result[layer] = loaded
+        result, missing = load_cached_layers(paths, lambda path: self._load(path, len(prompts)))
         report: dict = {"loaded": sorted(result), "computed": missing}
         if missing:
             log.info("attribution: computing layers %s for %d prompts (%d steps)", missing, len(prompts), self.steps)

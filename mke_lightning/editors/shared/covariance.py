@@ -36,7 +36,12 @@ import torch
 from torch import nn
 
 from mke_lightning.editors.shared.corpus import corpus_identity, iter_corpus_texts
-from mke_lightning.editors.shared.disk_cache import atomic_torch_save, default_cache_dir, settings_digest
+from mke_lightning.editors.shared.disk_cache import (
+    atomic_torch_save,
+    default_cache_dir,
+    load_cached_layers,
+    settings_digest,
+)
 from mke_lightning.editors.shared.fingerprint import model_fingerprint, tokenizer_fingerprint
 from mke_lightning.models.adapter import ArchitectureAdapter
 from mke_lightning.models.context import context_length
@@ -223,13 +228,7 @@ class CovarianceCache:
         fingerprint = fingerprint or model_fingerprint(model)
         settings = self._settings(model, tokenizer)
         paths = {layer: self._path(fingerprint, settings, layer) for layer in wanted}
-        result, missing = {}, []
-        for layer, path in paths.items():
-            loaded = self._load(path)
-            if loaded is None:
-                missing.append(layer)
-            else:
-                result[layer] = loaded
+        result, missing = load_cached_layers(paths, self._load)
         report: dict = {"loaded": sorted(result), "computed": missing}
         if missing:
             log.info("covariance: computing layers %s over %s (%d texts)", missing, self.corpus, self.n_samples)

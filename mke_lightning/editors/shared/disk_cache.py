@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +39,16 @@ def atomic_torch_save(obj: Any, path: str | Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def load_cached_layers(paths: dict[int, Path], load: Callable[[Path], Any]) -> tuple[dict[int, Any], list[int]]:
+    """``(loaded, missing)`` of per-layer cache files: ``load(path)`` returns the value, or ``None`` when the file is
+    absent or unusable (the layer is then listed as missing, to be computed)."""
+    loaded, missing = {}, []
+    for layer, path in paths.items():
+        value = load(path)
+        if value is None:
+            missing.append(layer)
+        else:
+            loaded[layer] = value
+    return loaded, missing
