@@ -24,6 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
+class UnknownVerbError(ValueError):
+    """A first argument that is no verb of :data:`VERBS` (a usage error: exit status 2)."""
+
+
 @dataclass(frozen=True)
 class Verb:
     """One verb of ``mke``: ``module`` holds its ``functions`` (none: a Lightning verb); with several functions each
@@ -149,7 +153,8 @@ def _is_usage_error(err: BaseException) -> bool:
     from mke_lightning.data.languages import UnknownLanguageError
     from mke_lightning.data.schema import DatasetFormatError
 
-    return isinstance(err, ArgumentError | FileNotFoundError | UnknownLanguageError | DatasetFormatError) \
+    return isinstance(err, ArgumentError | FileNotFoundError | UnknownLanguageError | DatasetFormatError
+                      | UnknownVerbError) \
         or "Does not validate against any of the Union subtypes" in str(err)
 
 
@@ -163,7 +168,7 @@ def cli_main(args: Sequence[str] | None = None) -> None:
     try:
         verb = VERBS.get(argv[0])
         if verb is None and not argv[0].startswith("-"):
-            raise ValueError(f"unknown verb {argv[0]!r}; verbs: {', '.join(VERBS)} (mke --help)")
+            raise UnknownVerbError(f"unknown verb {argv[0]!r}; verbs: {', '.join(VERBS)} (mke --help)")
         if verb is not None and verb.module is not None:
             run_verb(argv[0], argv[1:])
         else:
@@ -178,5 +183,4 @@ def cli_main(args: Sequence[str] | None = None) -> None:
         if debug:
             raise
         print(f"mke: error: {_one_line(err)}", file=sys.stderr)
-        raise SystemExit(2 if _is_usage_error(err) or isinstance(err, ValueError) and "unknown verb" in str(err)
-                         else 1) from None
+        raise SystemExit(2 if _is_usage_error(err) else 1) from None
