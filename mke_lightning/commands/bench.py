@@ -24,32 +24,37 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+class _PairByPair:
+    """An editor's edits, scored with every (prompt, target) pair as its own sequence: the naive reference of
+    ``--compare_naive``."""
+
+    def __init__(self, editor):
+        self.editor = editor
+
+    def edit(self, cases, src_lang):
+        return self.editor.edit(cases, src_lang)
+
+    def scoring_lm(self, batch_size: int):
+        from mke_lightning.evaluation.lm import HFScoringLM
+
+        return HFScoringLM(self.editor.base_model, self.editor.tokenizer, batch_size, share_prompts=False)
+
+
 def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=False):
     """The metrics of the evaluation loop on ``cases`` (single mode) and its timings; ``naive`` scores every
     (prompt, target) pair as its own sequence, one prompt per forward (the reference for the batched scorer)."""
-    from mke_lightning.evaluation.lm import HFScoringLM
     from mke_lightning.evaluation.loop import EditLoop
     from mke_lightning.metrics import CrossLingualMetrics
 
     coll = CrossLingualMetrics(metrics, src_langs, tgt_langs)
     loop = EditLoop("single", metrics=metrics, scoring_batch_size=batch_size)
-    scorer = editor
-    if naive:
-        class NaiveScoring:  # the same editor, scored pair by pair
-            def __getattr__(self, name):
-                return getattr(editor, name)
-
-            def scoring_lm(self, batch_size):
-                return HFScoringLM(editor.base_model, editor.tokenizer, batch_size, share_prompts=False)
-
-        scorer = NaiveScoring()
 
     def record(src, case, values):
         for metric, per_lang in values.items():
             for tgt, v in per_lang.items():
                 coll.update(metric, src, tgt, v)
 
-    loop.run(scorer, cases, src_langs, tgt_langs, record)
+    loop.run(_PairByPair(editor) if naive else editor, cases, src_langs, tgt_langs, record)
     return coll.compute("bench"), loop.times.edit_s, loop.times.score_s
 
 
