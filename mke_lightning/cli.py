@@ -158,10 +158,24 @@ def _is_usage_error(err: BaseException) -> bool:
         or "Does not validate against any of the Union subtypes" in str(err)
 
 
+def _show_package_logs() -> None:
+    """The package's INFO messages (what a read kept, how many cases each figure rests on) on stderr, once."""
+    import logging
+
+    logger = logging.getLogger("mke_lightning")
+    if not any(getattr(h, "_mke", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler._mke = True
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def cli_main(args: Sequence[str] | None = None) -> None:
     """Entry point of ``mke`` (and ``python -m mke_lightning``). ``args`` replaces ``sys.argv[1:]`` (tests)."""
     argv = list(sys.argv[1:] if args is None else args)
     debug = os.environ.get("MKE_DEBUG", "") not in ("", "0")
+    _show_package_logs()
     if not argv or argv[0] in ("-h", "--help"):
         print(main_help())
         return

@@ -7,6 +7,9 @@ let other verbs (``mke bench``, ``mke reach``, ``mke data stats``) take the same
 from __future__ import annotations
 
 import importlib
+import os
+import re
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +24,7 @@ import mke_lightning.data.world.corpus_datamodule  # noqa: F401
 import mke_lightning.data.world.pretraining  # noqa: F401
 import mke_lightning.editors  # noqa: F401
 import mke_lightning.evaluation  # noqa: F401
+from mke_lightning.option_ranges import config_problems
 
 # Grouped options (dataclasses) document each field with an attribute docstring: that text is their --help.
 set_parsing_settings(docstring_parse_attribute_docstrings=True)
@@ -40,9 +44,30 @@ class MkeCLI(LightningCLI):
     def __init__(self, args: ArgsType = None, run: bool = True, **kwargs):
         kwargs.setdefault("trainer_defaults", TRAINER_DEFAULTS)
         kwargs.setdefault("save_config_kwargs", {"overwrite": True})
-        kwargs.setdefault("parser_kwargs", {"exit_on_error": False})
+        # No argparse prefix matching: ``--trainer.max_step`` is an unknown option, not ``max_steps``.
+        strict = {"exit_on_error": False, "allow_abbrev": False}
+        kwargs.setdefault("parser_kwargs", {**strict, **{verb: {"allow_abbrev": False} for verb in self.subcommands()}})
         super().__init__(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
                          args=args, run=run, **kwargs)
+
+    def before_instantiate_classes(self) -> None:
+        """Every number of the parsed config checked before anything is built: finite, and in the range its option
+        declares (:mod:`mke_lightning.option_ranges`), each refusal naming the option by its config key."""
+        config = self.config[self.config.subcommand] if self.config.get("subcommand") else self.config
+        problems = config_problems(config.as_dict())
+        if problems:
+            raise ArgumentError(None, "; ".join(problems))
+        if self.config.get("subcommand") == "fit" and config.get("ckpt_path"):
+            continue_in_run_folder(config)
+
+    def _run_subcommand(self, subcommand: str) -> None:
+        """Lightning's, and a run that fails before it has written anything of its own leaves no run folder
+        behind (so "the latest version" is never an empty failed run)."""
+        try:
+            super()._run_subcommand(subcommand)
+        except BaseException:
+            remove_if_empty(getattr(self.trainer.logger, "log_dir", None) if self.trainer.logger else None)
+            raise
 
     def _parse_ckpt_path(self) -> None:
         """Lightning's: the hyperparameters saved in ``--ckpt_path`` become the model's options; before that, an
@@ -69,6 +94,47 @@ class MkeCLI(LightningCLI):
         except SystemExit:
             sys.stderr.write("Parsing of ckpt_path hyperparameters failed!\n")
             raise
+
+
+def continue_in_run_folder(config) -> None:
+    """``mke fit --ckpt_path runs/NAME/version_N/checkpoints/last.ckpt`` resumes into ``version_N`` (its curves and
+    checkpoints continue there) when the TensorBoard logger is the one that wrote it and no version is set."""
+    logger = config.get("trainer", {}).get("logger") if hasattr(config.get("trainer"), "get") else None
+    if not hasattr(logger, "get") or not str(logger.get("class_path", "")).endswith("TensorBoardLogger"):
+        return
+    args = logger.get("init_args")
+    if args is None or args.get("version") is not None:
+        return
+    ckpt = Path(config["ckpt_path"]).resolve()
+    run = ckpt.parent.parent
+    name = args.get("name") or "lightning_logs"
+    if ckpt.parent.name == "checkpoints" and run.parent == (Path(args.get("save_dir") or ".") / name).resolve():
+        match = re.fullmatch(r"version_(\d+)", run.name)
+        args["version"] = int(match.group(1)) if match else run.name
+
+
+#: What a run writes before it has done anything: its config, its hyperparameters and (empty) event files.
+_SETUP_FILES = ("config.yaml", "hparams.yaml")
+
+
+def remove_if_empty(log_dir: str | None) -> None:
+    """Remove a failed run's folder when it holds only what set-up writes (no checkpoint, no results, no scalar)."""
+    if not log_dir or not os.path.isdir(log_dir):
+        return
+    for root, _dirs, files in os.walk(log_dir):
+        for file in files:
+            if file in _SETUP_FILES:
+                continue
+            if not file.startswith("events.out.tfevents") or _has_scalars(os.path.join(root, file)):
+                return
+    shutil.rmtree(log_dir, ignore_errors=True)
+
+
+def _has_scalars(event_file: str) -> bool:
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+
+    return any(value.tag != "_hparams_/experiment" and not value.tag.startswith("_hparams_")
+               for event in EventFileLoader(event_file).Load() for value in event.summary.value)
 
 
 def split_config_args(argv: Sequence[str], usage: str,

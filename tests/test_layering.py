@@ -2,8 +2,8 @@
 
 Layers, lowest first (a module belongs to the layer of the longest prefix it matches):
 
-1. foundation: language codes and rules, the unified schema, subject spans (``data.languages``, ``data.schema``,
-   ``data.spans``);
+1. foundation: language codes and rules, the unified schema, subject spans, option ranges (``data.languages``,
+   ``data.schema``, ``data.spans``, ``option_ranges``);
 2. ``models``: loading causal LMs, the architecture adapter, the encoding contract, generation, hooks, context length;
 3. ``data``: readers, datamodules, the synthetic world and its pretraining;
 4. ``metrics`` and ``losses``;
@@ -24,7 +24,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mke_lightning"
 LAYERS = [
-    ["mke_lightning.data.languages", "mke_lightning.data.schema", "mke_lightning.data.spans"],
+    ["mke_lightning.data.languages", "mke_lightning.data.schema", "mke_lightning.data.spans",
+     "mke_lightning.option_ranges"],
     ["mke_lightning.models"],
     ["mke_lightning.data"],
     ["mke_lightning.metrics", "mke_lightning.losses"],

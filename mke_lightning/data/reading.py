@@ -1,14 +1,31 @@
 """Reading unified-schema JSON/JSONL files into :class:`EditCase` objects, with subject-in-prompt validation.
 
 JSONL files are read line by line with ``datasets`` and parsed with :mod:`json`, so a malformed line is named by
-its number and values keep their JSON types.
-Subject validation is per language view: by default a view whose subject does not occur verbatim in its prompt is
-a :class:`DatasetFormatError`; with ``on_subject_missing="skip"`` the view is dropped, counted and logged per
-language (a case left with no view is dropped and counted too); with ``"keep"`` it is kept and counted (for editors
-that never locate the subject: FT, MEND, IKE; locate-then-edit editors then fail on such a view with a clear error).
-When ``languages`` are requested, a record lacking one of them is rejected (``on_language_missing="error"``),
-skipped and counted per language (``"skip"``) or kept with the views it has and counted (``"keep"``, the default).
-Nothing is lost silently.
+its number and values keep their JSON types. A file with no record (empty, only blank lines, ``[]``) is a
+:class:`DatasetFormatError` naming it.
+
+Policies, each counted in the :class:`ReadReport` and logged; nothing is lost silently:
+
+* **subject** (``on_subject_missing``), per language view: by default a view whose subject does not occur verbatim
+  in its prompt is a :class:`DatasetFormatError`; ``"skip"`` drops the view, counted per language (a case left with
+  no view is dropped and counted too); ``"keep"`` keeps it and counts it (for editors that never locate the subject:
+  FT, MEND, IKE; locate-then-edit editors then fail on such a view with a clear error).
+* **languages** (``on_language_missing``): when ``languages`` are requested, a record lacking one of them is
+  rejected (``"error"``), skipped and counted per language (``"skip"``) or kept with the views it has and counted
+  (``"keep"``, the default). A view skipped as malformed does not make its record "lack" the language: it is
+  counted once, as a malformed view.
+* **malformed input** (``on_invalid_record``): ``"error"`` raises at the first fault, naming file, record and field.
+  ``"skip"`` skips *per view* when the fault is inside one language view (a missing or empty ``target_new``, a
+  wrong-typed paraphrase, an unknown language key ...): the record keeps its well-formed views and the skipped view
+  is counted per language with the first message. A fault of the record itself (not an object, no ``case_id``, no
+  ``views`` object, a language given twice, a bad ``meta``, a malformed JSON line for readers that parse lines) skips
+  the whole record; so does a record none of whose views is well-formed (both counted as malformed records).
+* **duplicates** (``on_duplicate_case``): a ``case_id`` seen earlier in the same read is an error (``"error"``,
+  default), or skipped with a count, keeping the first occurrence (``"skip"``).
+
+A read that keeps no case is an :class:`EmptyReadError` naming the source and what was skipped ("0 of 1031 records
+kept: 1031 malformed (first: ...)"); so is a requested language of which no view is kept (a run that would score
+nothing, or nothing in a language it was asked for, is an error, not a quiet zero).
 
 Sources are local JSON/JSONL files; ``hf://datasets/OWNER/NAME/FILE.jsonl`` paths (read by ``datasets``' ``json``
 builder through the hub's file system) and ``hub:OWNER/NAME[:SPLIT]`` dataset ids (``datasets.load_dataset``) are
@@ -26,22 +43,60 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mke_lightning.data.languages import normalize_lang
-from mke_lightning.data.schema import DatasetFormatError, EditCase, edit_case_from_record
+from mke_lightning.data.schema import DatasetFormatError, EditCase, InvalidView, LangView, ParsedRecord, parse_record
 
 log = logging.getLogger(__name__)
 
 SubjectPolicy = Literal["error", "skip", "keep"]
 LanguagePolicy = Literal["error", "skip", "keep"]
 InvalidPolicy = Literal["error", "skip"]
+DuplicatePolicy = Literal["error", "skip"]
+
+
+def check_policy(name: str, value: Any, allowed: Sequence[str]) -> None:
+    """Raise ``ValueError`` naming the option ``name`` when ``value`` is none of ``allowed``."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be {', '.join(repr(a) for a in allowed[:-1])} or {allowed[-1]!r}, got {value!r}")
+
+
+class SkippedRecord:
+    """Placeholder a reader leaves where it skipped a malformed record, so later records keep their index."""
+
+    def __repr__(self) -> str:
+        return "SKIPPED_RECORD"
+
+
+#: The one :class:`SkippedRecord` (already counted by :meth:`ReadReport.skip_invalid`; the read passes over it).
+SKIPPED_RECORD = SkippedRecord()
+
+
+class EmptyReadError(DatasetFormatError):
+    """A read that kept no case, or no view of a requested language; ``report`` says what was skipped."""
+
+    def __init__(self, message: str, report: ReadReport):
+        super().__init__(message, file=report.source)
+        self.report = report
+
+
+def _first(messages: Sequence[str]) -> str:
+    return f" (first: {messages[0]})" if messages else ""
 
 
 @dataclass
 class ReadReport:
-    """What a read kept and what it skipped, per language."""
+    """What a read kept and what it skipped, per language.
+
+    ``views_in_file`` counts well-formed views per language before the ``languages`` filter; ``views_total`` those
+    of the requested languages; ``views_kept`` those kept, which is also the number of kept cases per language
+    (:meth:`cases_per_language`). ``invalid_records`` holds the message of each record skipped as malformed,
+    ``invalid_views``/``first_invalid_view`` the views skipped as malformed per language, ``duplicate_cases`` the
+    message of each record skipped for repeating a ``case_id``.
+    """
 
     source: str
     cases_read: int = 0
     cases_kept: int = 0
+    views_in_file: Counter = field(default_factory=Counter)
     views_total: Counter = field(default_factory=Counter)
     views_kept: Counter = field(default_factory=Counter)
     subject_missing: Counter = field(default_factory=Counter)
@@ -52,6 +107,13 @@ class ReadReport:
     notes: Counter = field(default_factory=Counter)
     on_invalid_record: InvalidPolicy = "error"
     invalid_records: list[str] = field(default_factory=list)
+    invalid_views: Counter = field(default_factory=Counter)
+    first_invalid_view: dict[str, str] = field(default_factory=dict)
+    duplicate_cases: list[str] = field(default_factory=list)
+    requested_languages: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        check_policy("on_invalid_record", self.on_invalid_record, ("error", "skip"))
 
     def skip_invalid(self, error: DatasetFormatError) -> None:
         """Count (and keep the message of) a malformed record, or raise it when the policy is ``error``."""
@@ -60,40 +122,122 @@ class ReadReport:
         self.cases_read += 1
         self.invalid_records.append(str(error))
 
+    def skip_invalid_view(self, error: DatasetFormatError) -> InvalidView:
+        """For a reader: raise ``error`` (policy ``error``), or return the marker to put in place of the view; the
+        read counts it per language."""
+        if self.on_invalid_record != "skip":
+            raise error
+        return InvalidView(error)
+
+    def count_invalid_view(self, lang: str, error: DatasetFormatError) -> None:
+        self.invalid_views[lang] += 1
+        self.first_invalid_view.setdefault(lang, str(error))
+
+    def cases_per_language(self) -> dict[str, int]:
+        """Cases kept per language (a kept case counts in each of its languages), sorted by language."""
+        return {lang: self.views_kept[lang] for lang in sorted(self.views_kept)}
+
     def subject_located_share(self, lang: str) -> float:
-        """Share of ``lang``'s views whose subject occurs verbatim in the prompt."""
+        """Share of ``lang``'s well-formed views whose subject occurs verbatim in the prompt."""
         total = self.views_total[lang]
         return (total - self.subject_missing[lang]) / total if total else float("nan")
 
+    @property
+    def anything_skipped(self) -> bool:
+        return bool(self.subject_missing or self.cases_without_views or self.cases_missing_language
+                    or self.invalid_records or self.invalid_views or self.duplicate_cases)
+
     def summary(self) -> str:
-        langs = sorted(self.views_total)
+        langs = sorted(set(self.views_total) | set(self.requested_languages or ()))
         per_lang = ", ".join(f"{lang} {self.views_kept[lang]}/{self.views_total[lang]}" for lang in langs)
-        text = (f"{self.source}: kept {self.cases_kept}/{self.cases_read} cases; views kept per language: {per_lang}; "
-                f"subject not in prompt: {dict(self.subject_missing) or 0}; "
+        text = (f"{self.source}: kept {self.cases_kept}/{self.cases_read} cases; cases per language (kept/views "
+                f"read): {per_lang or 'none'}; subject not in prompt: {dict(self.subject_missing) or 0}; "
                 f"cases left without any view: {self.cases_without_views}")
         if self.cases_missing_language:
             text += (f"; cases lacking a requested language: {self.cases_missing_language} "
                      f"({dict(self.language_missing)}), of which skipped: {self.cases_skipped_for_language}")
+        if self.invalid_records:
+            text += f"; malformed records skipped: {len(self.invalid_records)}{_first(self.invalid_records)}"
+        if self.invalid_views:
+            first = next(iter(self.first_invalid_view.values()))
+            text += f"; malformed views skipped: {dict(self.invalid_views)} (first: {first})"
+        if self.duplicate_cases:
+            text += f"; repeated case_ids skipped: {len(self.duplicate_cases)}{_first(self.duplicate_cases)}"
         if self.notes:
             text += f"; reader notes: {dict(self.notes)}"
-        if self.invalid_records:
-            text += f"; malformed records skipped: {len(self.invalid_records)} (first: {self.invalid_records[0]})"
         return text
+
+    def why_nothing_kept(self) -> str:
+        """Why the read kept no case, from the counts ("0 of 1031 records kept: 1031 malformed (first: ...)")."""
+        if not self.cases_read:
+            return "no records"
+        reasons = []
+        if self.invalid_records:
+            reasons.append(f"{len(self.invalid_records)} malformed{_first(self.invalid_records)}")
+        if self.duplicate_cases:
+            reasons.append(f"{len(self.duplicate_cases)} repeating an earlier case_id{_first(self.duplicate_cases)}")
+        if self.cases_skipped_for_language:
+            reasons.append(f"{self.cases_skipped_for_language} lacking a requested language "
+                           f"{dict(self.language_missing)} (on_language_missing='skip')")
+        if self.cases_without_views:
+            reasons.append(f"{self.cases_without_views} left without a view ({self._view_losses()})")
+        return f"0 of {self.cases_read} records kept: " + "; ".join(reasons)
+
+    def _view_losses(self) -> str:
+        parts = []
+        if self.requested_languages is not None:
+            parts.append(f"languages requested: {self.requested_languages}; views in the file: "
+                         f"{dict(self.views_in_file) or 'none'}")
+        if self.subject_missing:
+            parts.append(f"subject not in prompt, skipped: {dict(self.subject_missing)}")
+        if self.invalid_views:
+            first = next(iter(self.first_invalid_view.values()))
+            parts.append(f"malformed views skipped: {dict(self.invalid_views)} (first: {first})")
+        return "; ".join(parts)
+
+    def why_language_not_kept(self, lang: str) -> str:
+        """Why no view of the requested language ``lang`` was kept, from the counts."""
+        reasons = []
+        if self.language_missing[lang]:
+            reasons.append(f"{self.language_missing[lang]} of {self.cases_read} records have no {lang!r} view")
+        if self.invalid_views[lang]:
+            reasons.append(f"{self.invalid_views[lang]} malformed (first: {self.first_invalid_view[lang]})")
+        if self.subject_missing[lang]:
+            reasons.append(f"{self.subject_missing[lang]} skipped with the subject not in the prompt "
+                           "(on_subject_missing='skip')")
+        if not reasons:
+            reasons.append(f"the records holding it were skipped ({self.summary()})")
+        return (f"no {lang!r} view kept, though languages={self.requested_languages} asks for it: "
+                + "; ".join(reasons) + f" (views in the file: {dict(self.views_in_file) or 'none'})")
+
+
+def _require_records(records: list[Any], source: str, why: str = "") -> list[Any]:
+    if not records:
+        raise DatasetFormatError(f"no records{': ' + why if why else ''}", file=source)
+    return records
 
 
 def load_records(source: str | Path) -> list[Any]:
-    """Records of a local JSON/JSONL file, an ``hf://`` file or a ``hub:OWNER/NAME[:SPLIT]`` dataset id."""
+    """Records of a local JSON/JSONL file, an ``hf://`` file or a ``hub:OWNER/NAME[:SPLIT]`` dataset id.
+
+    A source with no record is a :class:`DatasetFormatError` naming it.
+    """
     text = str(source)
     if text.startswith("hub:"):
         from datasets import load_dataset
 
         name, _, split = text[len("hub:"):].partition(":")
-        return list(load_dataset(name, split=split or "train").to_list())
+        return _require_records(list(load_dataset(name, split=split or "train").to_list()), text)
     if text.startswith("hf://"):
         from datasets import load_dataset
 
-        return list(load_dataset("json", data_files=text, split="train").to_list())
+        return _require_records(list(load_dataset("json", data_files=text, split="train").to_list()), text)
     return load_json_records(source)
+
+
+def _only_whitespace(path: Path) -> bool:
+    with path.open(encoding="utf-8") as fh:
+        return all(not chunk.strip() for chunk in iter(lambda: fh.read(1 << 20), ""))
 
 
 def load_json_records(path: str | Path) -> list[Any]:
@@ -101,19 +245,24 @@ def load_json_records(path: str | Path) -> list[Any]:
 
     JSONL lines are read with ``datasets``' ``text`` builder and parsed with :mod:`json`, so values keep their JSON
     types (pyarrow's JSON reader would turn date-like strings such as ``"1990-05-17"`` into timestamps) and a
-    malformed line is reported with its line number.
+    malformed line is reported with its line number. A file with no record (empty, only blank lines, an empty JSON
+    list) is a :class:`DatasetFormatError` naming the file.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"data file not found: {path}")
     with path.open(encoding="utf-8") as fh:
         head = fh.read(4096).lstrip()
+    if not head and _only_whitespace(path):  # checked here: datasets fails on an empty file with no useful message
+        _require_records([], str(path), "the file is empty" if path.stat().st_size == 0 else
+                         "the file holds only blank lines")
     if head.startswith("["):
         try:
-            return list(json.loads(path.read_text(encoding="utf-8")))
+            records = list(json.loads(path.read_text(encoding="utf-8")))
         except json.JSONDecodeError as err:
             raise DatasetFormatError(f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}",
                                      file=str(path)) from None
+        return _require_records(records, str(path), "the JSON list is empty")
     from datasets import load_dataset
 
     lines = load_dataset("text", data_files=str(path), split="train")["text"]
@@ -126,84 +275,161 @@ def load_json_records(path: str | Path) -> list[Any]:
         except json.JSONDecodeError as err:
             raise DatasetFormatError(f"malformed JSON line {line_no}: {err.msg} (column {err.colno})",
                                      file=str(path), record=len(records)) from None
-    return records
+    return _require_records(records, str(path), "the file holds only blank lines")
+
+
+# ---- validating records into cases ---------------------------------------------------------------------------------
+
+def _parse_or_skip(record: Any, source: str, index: int, report: ReadReport) -> ParsedRecord | None:
+    """The parsed record, or ``None`` when it was skipped as malformed (raises under ``on_invalid_record: error``)."""
+    try:
+        parsed = parse_record(record, file=source, index=index)
+    except DatasetFormatError as err:
+        report.skip_invalid(err)
+        return None
+    if parsed.view_errors and report.on_invalid_record != "skip":
+        raise next(iter(parsed.view_errors.values()))
+    return parsed
+
+
+def _first_occurrence(parsed: ParsedRecord, index: int, seen: dict[str, int], policy: DuplicatePolicy, source: str,
+                      report: ReadReport) -> bool:
+    """Whether ``parsed`` is the first record with its ``case_id``; a repeat raises or is counted per ``policy``."""
+    if parsed.case_id not in seen:
+        seen[parsed.case_id] = index
+        return True
+    message = f"case_id {parsed.case_id!r} repeats record {seen[parsed.case_id]}"
+    if policy == "error":
+        raise DatasetFormatError(f"{message}; set on_duplicate_case='skip' to keep the first occurrence with a count",
+                                 file=source, record=index, field="case_id")
+    report.duplicate_cases.append(str(DatasetFormatError(message, file=source, record=index, field="case_id")))
+    return False
+
+
+def _count_invalid_views(parsed: ParsedRecord, report: ReadReport) -> bool:
+    """Count the record's malformed views; ``False`` (counted as a malformed record) when none is well-formed."""
+    for lang, err in parsed.view_errors.items():
+        report.count_invalid_view(lang, err)
+    if parsed.views:
+        return True
+    report.invalid_records.append(str(next(iter(parsed.view_errors.values()))))
+    return False
+
+
+def _has_languages(parsed: ParsedRecord, index: int, wanted: set[str] | None, policy: LanguagePolicy, source: str,
+                   report: ReadReport) -> bool:
+    """Apply the language policy; ``False`` when the record is skipped for lacking a requested language."""
+    present = set(parsed.views) | set(parsed.view_errors)
+    absent = sorted(wanted - present) if wanted is not None else []
+    if not absent:
+        return True
+    if policy == "error":
+        raise DatasetFormatError(
+            f"record has no {absent[0]!r} view (it has {sorted(present)}); set on_language_missing='skip' "
+            "to skip such records with a count", file=source, record=index, field=f"views.{absent[0]}")
+    report.language_missing.update(absent)
+    report.cases_missing_language += 1
+    if policy == "skip":
+        report.cases_skipped_for_language += 1
+        return False
+    return True
+
+
+def _kept_views(parsed: ParsedRecord, index: int, wanted: set[str] | None, policy: SubjectPolicy, source: str,
+                report: ReadReport) -> dict[str, LangView]:
+    """The views of the requested languages that pass the subject policy."""
+    views = {}
+    for lang, view in parsed.views.items():
+        if wanted is not None and lang not in wanted:
+            continue
+        report.views_total[lang] += 1
+        if view.subject not in view.prompt:
+            if policy == "error":
+                raise DatasetFormatError(
+                    f"subject {view.subject!r} does not occur in prompt {view.prompt!r} "
+                    "(set on_subject_missing='skip' to skip such views with a count)",
+                    file=source, record=index, field=f"views.{lang}.subject")
+            report.subject_missing[lang] += 1
+            if policy == "skip":
+                continue
+        views[lang] = view
+        report.views_kept[lang] += 1
+    return views
+
+
+def _require_kept(cases: list[EditCase], requested: list[str] | None, report: ReadReport) -> None:
+    """A read that keeps no case, or no view of a requested language, is an :class:`EmptyReadError`."""
+    if not cases:
+        raise EmptyReadError(report.why_nothing_kept(), report)
+    for lang in requested or ():
+        if not report.views_kept[lang]:
+            raise EmptyReadError(report.why_language_not_kept(lang), report)
 
 
 def cases_from_records(records: Iterable[Any], *, source: str, on_subject_missing: SubjectPolicy = "error",
                        languages: Sequence[str] | None = None, on_language_missing: LanguagePolicy = "keep",
+                       on_duplicate_case: DuplicatePolicy = "error",
                        report: ReadReport | None = None) -> tuple[list[EditCase], ReadReport]:
-    """Validate unified-schema records into cases, applying the subject policy; returns the cases and a report.
+    """Validate unified-schema records into cases, applying the policies (module docstring); returns the cases and a
+    report. Raises :class:`EmptyReadError` when no case, or no view of a requested language, is kept.
 
     Args:
-        records: raw records (mappings) in the unified schema.
+        records: raw records (mappings) in the unified schema; :data:`SKIPPED_RECORD` entries (records a reader
+            skipped and counted) are passed over, so the others keep their index in errors.
         source: the file (or dataset id) they came from, named in errors and logs.
         on_subject_missing: ``"error"`` raises on the first view whose subject is not in its prompt; ``"skip"``
             drops such views and counts them per language; ``"keep"`` keeps them and counts them.
         languages: keep only these languages (ISO 639-1); ``None`` keeps all.
         on_language_missing: with ``languages`` given, ``"error"`` rejects a record lacking one of them; ``"skip"``
             drops it and counts it per missing language; ``"keep"`` keeps it with the views it has and counts it.
+        on_duplicate_case: a record repeating an earlier ``case_id``: ``"error"`` raises naming both records;
+            ``"skip"`` keeps the first occurrence and counts the others.
         report: a report to add to (a reader may have counted things already); ``None``: a new one. Its
-            ``on_invalid_record`` decides whether a malformed record raises (``error``) or is counted and skipped.
+            ``on_invalid_record`` decides whether a malformed record or view raises (``error``) or is counted and
+            skipped (``skip``: per view where the fault is inside one view).
     """
-    if on_subject_missing not in ("error", "skip", "keep"):
-        raise ValueError(f"on_subject_missing must be 'error', 'skip' or 'keep', got {on_subject_missing!r}")
-    if on_language_missing not in ("error", "skip", "keep"):
-        raise ValueError(f"on_language_missing must be 'error', 'skip' or 'keep', got {on_language_missing!r}")
+    check_policy("on_subject_missing", on_subject_missing, ("error", "skip", "keep"))
+    check_policy("on_language_missing", on_language_missing, ("error", "skip", "keep"))
+    check_policy("on_duplicate_case", on_duplicate_case, ("error", "skip"))
     report = report if report is not None else ReadReport(source=source)
-    wanted = {normalize_lang(x) for x in languages} if languages is not None else None
-    cases = []
+    requested = list(dict.fromkeys(normalize_lang(x) for x in languages)) if languages is not None else None
+    wanted = set(requested) if requested is not None else None
+    report.requested_languages = requested
+    cases, seen = [], {}
     for index, record in enumerate(records):
-        try:
-            case = edit_case_from_record(record, file=source, index=index)
-        except DatasetFormatError as err:
-            report.skip_invalid(err)
+        if record is SKIPPED_RECORD:
+            continue
+        parsed = _parse_or_skip(record, source, index, report)
+        if parsed is None:
             continue
         report.cases_read += 1
-        absent = sorted(wanted - set(case.views)) if wanted is not None else []
-        if absent:
-            if on_language_missing == "error":
-                raise DatasetFormatError(
-                    f"record has no {absent[0]!r} view (it has {sorted(case.views)}); set on_language_missing='skip' "
-                    "to skip such records with a count", file=source, record=index, field=f"views.{absent[0]}")
-            report.language_missing.update(absent)
-            report.cases_missing_language += 1
-            if on_language_missing == "skip":
-                report.cases_skipped_for_language += 1
-                continue
-        views = {}
-        for lang, view in case.views.items():
-            if wanted is not None and lang not in wanted:
-                continue
-            report.views_total[lang] += 1
-            if view.subject not in view.prompt:
-                if on_subject_missing == "error":
-                    raise DatasetFormatError(
-                        f"subject {view.subject!r} does not occur in prompt {view.prompt!r} "
-                        "(set on_subject_missing='skip' to skip such views with a count)",
-                        file=source, record=index, field=f"views.{lang}.subject")
-                report.subject_missing[lang] += 1
-                if on_subject_missing == "skip":
-                    continue
-            views[lang] = view
-            report.views_kept[lang] += 1
+        if not _first_occurrence(parsed, index, seen, on_duplicate_case, source, report):
+            continue
+        report.views_in_file.update(parsed.views.keys())
+        if not _count_invalid_views(parsed, report):
+            continue
+        if not _has_languages(parsed, index, wanted, on_language_missing, source, report):
+            continue
+        views = _kept_views(parsed, index, wanted, on_subject_missing, source, report)
         if not views:
             report.cases_without_views += 1
             continue
-        cases.append(EditCase(case.case_id, views, case.meta) if len(views) != len(case.views) else case)
+        cases.append(EditCase(parsed.case_id, views, parsed.meta))
     report.cases_kept = len(cases)
-    if report.subject_missing or report.cases_without_views or report.cases_missing_language or report.invalid_records:
-        log.warning(report.summary())
-    else:
-        log.info(report.summary())
+    (log.warning if report.anything_skipped else log.info)(report.summary())
+    _require_kept(cases, requested, report)
     return cases, report
 
 
 def read_edit_cases(path: str | Path, *, on_subject_missing: SubjectPolicy = "error",
-                    languages: Sequence[str] | None = None,
-                    on_language_missing: LanguagePolicy = "keep") -> tuple[list[EditCase], ReadReport]:
+                    languages: Sequence[str] | None = None, on_language_missing: LanguagePolicy = "keep",
+                    on_invalid_record: InvalidPolicy = "error",
+                    on_duplicate_case: DuplicatePolicy = "error") -> tuple[list[EditCase], ReadReport]:
     """Read a unified-schema JSON/JSONL file (see :func:`cases_from_records`)."""
+    report = ReadReport(source=str(path), on_invalid_record=on_invalid_record)
     return cases_from_records(load_records(path), source=str(path), on_subject_missing=on_subject_missing,
-                              languages=languages, on_language_missing=on_language_missing)
+                              languages=languages, on_language_missing=on_language_missing,
+                              on_duplicate_case=on_duplicate_case, report=report)
 
 
 def write_edit_cases(cases: Iterable[EditCase], path: str | Path) -> None:

@@ -3,7 +3,10 @@
 An :class:`EditCase` is one fact edit seen in several languages; each :class:`LangView` holds that language's edit
 prompt, targets, paraphrases, locality (neighbourhood) questions and multi-hop questions. Readers turn raw
 records into these objects with :func:`edit_case_from_record`, which raises :class:`DatasetFormatError` naming the
-file, the record index and the field for anything malformed; nothing is dropped silently.
+file, the record index and the field for anything malformed; nothing is dropped silently. :func:`parse_record` is
+the same check that keeps a record's well-formed views apart from the errors of its malformed ones (the read's
+``on_invalid_record: skip`` skips a view, not the whole record, when the fault is inside that view); a reader marks
+a view it found malformed with :class:`InvalidView`.
 """
 
 from __future__ import annotations
@@ -137,11 +140,76 @@ def lang_view_from_record(record: Any, *, file: str | None = None, index: int | 
     )
 
 
-def edit_case_from_record(record: Any, *, file: str | None = None, index: int | None = None) -> EditCase:
-    """Build an :class:`EditCase` from a unified-schema record (``{"case_id", "views": {lang: {...}}, "meta"?}``).
+@dataclass(frozen=True)
+class InvalidView:
+    """Stands, in a record's ``views``, for a view a reader found malformed and skipped (``on_invalid_record:
+    skip``): the read then counts it per language as a malformed view instead of taking the language as absent."""
 
-    Language codes are normalised to ISO 639-1; an unknown code is a :class:`DatasetFormatError`.
-    A view whose value is ``null`` is treated as absent (columnar readers fill missing languages with nulls).
+    error: DatasetFormatError
+
+
+@dataclass(frozen=True)
+class ParsedRecord:
+    """A record split into its well-formed views and the errors of its malformed ones.
+
+    ``view_errors`` is keyed by ISO 639-1 code, or by the raw key as written when the key is no known language.
+    """
+
+    case_id: str
+    views: dict[str, LangView]
+    view_errors: dict[str, DatasetFormatError]
+    meta: dict[str, Any]
+
+
+def _language_key(raw_lang: Any, ctx: dict[str, Any]) -> str:
+    try:
+        return normalize_lang(raw_lang)
+    except UnknownLanguageError as err:
+        raise _fail(str(err), ctx, f"views.{raw_lang}") from None
+
+
+def _parse_view(raw_lang: Any, raw_view: Any, ctx: dict[str, Any]) -> tuple[str, LangView | DatasetFormatError]:
+    """``(language, view)`` or, for a malformed view, ``(language or raw key, its error)``."""
+    try:
+        lang = _language_key(raw_lang, ctx)
+    except DatasetFormatError as err:
+        return str(raw_lang), raw_view.error if isinstance(raw_view, InvalidView) else err
+    if isinstance(raw_view, InvalidView):
+        return lang, raw_view.error
+    try:
+        return lang, lang_view_from_record(raw_view, file=ctx.get("file"), index=ctx.get("record"),
+                                           prefix=f"views.{raw_lang}.")
+    except DatasetFormatError as err:
+        return lang, err
+
+
+def _parse_views(views_raw: Mapping[Any, Any],
+                 ctx: dict[str, Any]) -> tuple[dict[str, LangView], dict[str, DatasetFormatError]]:
+    """Well-formed views and the errors of malformed ones; a language given twice is a record-level error."""
+    views: dict[str, LangView] = {}
+    errors: dict[str, DatasetFormatError] = {}
+    raw_of: dict[str, Any] = {}
+    for raw_lang, raw_view in views_raw.items():
+        if raw_view is None:
+            continue
+        lang, view = _parse_view(raw_lang, raw_view, ctx)
+        if lang in raw_of:
+            raise _fail(f"language {lang!r} given twice (as {raw_of[lang]!r} and {raw_lang!r})", ctx,
+                        f"views.{raw_lang}")
+        raw_of[lang] = raw_lang
+        if isinstance(view, DatasetFormatError):
+            errors[lang] = view
+        else:
+            views[lang] = view
+    return views, errors
+
+
+def parse_record(record: Any, *, file: str | None = None, index: int | None = None) -> ParsedRecord:
+    """Split a unified-schema record into well-formed views and the errors of malformed views.
+
+    Record-level faults (not an object, ``case_id``, the ``views`` object itself, a language given twice, no view at
+    all, ``meta``) raise :class:`DatasetFormatError`; a fault inside one view (its fields, or its key being no known
+    language code) is collected in :attr:`ParsedRecord.view_errors` so the caller can skip just that view.
     """
     ctx = {"file": file, "record": index}
     if not isinstance(record, Mapping):
@@ -154,20 +222,24 @@ def edit_case_from_record(record: Any, *, file: str | None = None, index: int | 
     if not isinstance(views_raw, Mapping):
         raise _fail("missing required field" if views_raw is None else
                     f"expected an object keyed by language, got {type(views_raw).__name__}", ctx, "views")
-    views: dict[str, LangView] = {}
-    for raw_lang, raw_view in views_raw.items():
-        if raw_view is None:
-            continue
-        try:
-            lang = normalize_lang(raw_lang)
-        except UnknownLanguageError as err:
-            raise _fail(str(err), ctx, f"views.{raw_lang}") from None
-        if lang in views:
-            raise _fail(f"language {lang!r} given twice (as {raw_lang!r})", ctx, f"views.{raw_lang}")
-        views[lang] = lang_view_from_record(raw_view, file=file, index=index, prefix=f"views.{raw_lang}.")
-    if not views:
+    views, errors = _parse_views(views_raw, ctx)
+    if not views and not errors:
         raise _fail("no language views", ctx, "views")
     meta = record.get("meta") or {}
     if not isinstance(meta, Mapping):
         raise _fail(f"expected an object, got {type(meta).__name__}", ctx, "meta")
-    return EditCase(case_id=case_id, views=views, meta={k: v for k, v in meta.items() if v is not None})  # type: ignore[arg-type]
+    return ParsedRecord(case_id=case_id, views=views, view_errors=errors,  # type: ignore[arg-type]
+                        meta={k: v for k, v in meta.items() if v is not None})
+
+
+def edit_case_from_record(record: Any, *, file: str | None = None, index: int | None = None) -> EditCase:
+    """Build an :class:`EditCase` from a unified-schema record (``{"case_id", "views": {lang: {...}}, "meta"?}``).
+
+    Language codes are normalised to ISO 639-1; an unknown code is a :class:`DatasetFormatError`.
+    A view whose value is ``null`` is treated as absent (columnar readers fill missing languages with nulls).
+    Any malformed view raises (its error names the field); :func:`parse_record` collects them instead.
+    """
+    parsed = parse_record(record, file=file, index=index)
+    if parsed.view_errors:
+        raise next(iter(parsed.view_errors.values()))
+    return EditCase(case_id=parsed.case_id, views=parsed.views, meta=parsed.meta)

@@ -38,6 +38,7 @@ from mke_lightning.losses.locality import mean_kl
 from mke_lightning.losses.sss import sss_closed_form
 from mke_lightning.models.adapter import from_out_in
 from mke_lightning.models.encoding import PromptTargetBatch, encode_prompt_target
+from mke_lightning.option_ranges import NonNegativeFloat, PositiveFloat, PositiveInt, UnitFloat
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,21 @@ class MetaTraining(EditorTraining):
     """Meta-training options of a gradient editor (``model.meta.*``): the objective, the examples it is measured
     on, and the optimiser. The defaults are MEND's paper values (GPT-2 XL scale)."""
 
-    lr_lr: float = 1e-4
+    lr_lr: PositiveFloat = 1e-4
     """Adam learning rate of learned edit step sizes (editors that have them: MEND)."""
-    c_edit: float = 0.1
+    c_edit: NonNegativeFloat = 0.1
     """Weight of the generalisation loss L_edit."""
-    c_loc: float = 1.0
+    c_loc: NonNegativeFloat = 1.0
     """Weight of the locality KL."""
     outer: Outer = "all"
     """Inputs of L_edit: paraphrases (source language), cross_lingual (other languages) or all."""
     loc_scope: LocScope = "all"
     """Neighbourhood prompts of the source language only (edit) or of every language (all)."""
-    max_outer: int | None = 16
+    max_outer: PositiveInt | None = 16
     """At most this many outer sequences per example (null: all)."""
-    max_loc: int | None = 8
+    max_loc: PositiveInt | None = 8
     """At most this many locality sequences per example (null: all)."""
-    sss_weight: float = 0.0
+    sss_weight: UnitFloat = 0.0
     """SSS weight C in C·SSS + (1 − C)·(c_edit·L_edit + c_loc·L_loc); 0 disables SSS."""
     sampling_seed: int = 0
     """Seed of the per-case sampling of source language, outer and locality sequences (apart from the data's
@@ -67,10 +68,6 @@ class MetaTraining(EditorTraining):
 
     def __post_init__(self):
         super().__post_init__()
-        if not self.lr_lr > 0:
-            raise ValueError(f"model.meta.lr_lr must be > 0, got {self.lr_lr}")
-        if self.c_edit < 0 or self.c_loc < 0:
-            raise ValueError(f"model.meta.c_edit and model.meta.c_loc must be >= 0, got {self.c_edit}, {self.c_loc}")
         if self.outer not in ("paraphrases", "cross_lingual", "all"):
             raise ValueError(f"model.meta.outer must be paraphrases, cross_lingual or all, got {self.outer!r}")
         if self.loc_scope not in ("edit", "all"):

@@ -30,6 +30,7 @@ import torch
 
 from mke_lightning.editors.base import BaseEditor
 from mke_lightning.editors.options import as_group, plain
+from mke_lightning.option_ranges import PositiveFloat, PositiveInt, check_group
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +39,15 @@ log = logging.getLogger(__name__)
 class EditorTraining:
     """Training options every trained editor has (``model.meta.*``); each trained editor extends this group."""
 
-    lr: float = 1e-6
+    lr: PositiveFloat = 1e-6
     """Adam learning rate of the editor's networks."""
     train_edit_languages: list[str] | None = None
     """Source languages sampled for training edits (null: the datamodule's ``edit_languages``)."""
-    max_nonfinite_steps: int = 10
+    max_nonfinite_steps: PositiveInt = 10
     """Stop training after this many training steps in a row with a NaN/Inf loss or gradient (each is skipped)."""
 
     def __post_init__(self):
-        if not self.lr > 0:
-            raise ValueError(f"model.meta.lr must be > 0, got {self.lr}")
-        if self.max_nonfinite_steps < 1:
-            raise ValueError(f"model.meta.max_nonfinite_steps must be >= 1, got {self.max_nonfinite_steps}")
+        check_group(self, "model.meta")
         if self.train_edit_languages is not None and not self.train_edit_languages:
             raise ValueError("model.meta.train_edit_languages must name at least one language (or be null)")
 

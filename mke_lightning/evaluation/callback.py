@@ -15,12 +15,15 @@ Modes (:mod:`mke_lightning.evaluation.loop`):
 Pre-edit answers (for loc_f1) are computed once per case before any edit. Metrics live in a
 :class:`~mke_lightning.metrics.CrossLingualMetrics` (torchmetrics, synced across processes) and are logged as
 ``{stage}/{metric}/{s}-{t}``, ``/mono`` and ``/cross``; each metric's src×tgt matrix goes to TensorBoard as a
-heatmap, and the hyperparameters are logged with the headline metrics for the HParams tab.
+heatmap. The hyperparameters (the editor's, the evaluation's, the data's and the seed) are logged once per stage
+for the HParams tab, naming the headline metrics whose scalars it shows (no extra metric points at step 0).
+``edit_metrics.json`` holds the values, the number of cases behind each language and pair (synced across
+processes) and the metrics the data could not give (e.g. ES/PS without ``target_true``), each with the reason,
+which is also logged. A stage that scored no case is an error.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
@@ -32,9 +35,11 @@ import lightning as L
 import torch
 from lightning.pytorch.callbacks import Callback
 
-from mke_lightning.evaluation.case_scoring import ALL_METRICS
+from mke_lightning.evaluation.hparams_log import log_hparams
 from mke_lightning.evaluation.loop import EditLoop
+from mke_lightning.evaluation.run_counts import counts_summary, unscored_metrics
 from mke_lightning.metrics import CrossLingualMetrics
+from mke_lightning.option_ranges import PositiveInt
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +49,12 @@ class EditEvaluationCallback(Callback):
     def __init__(
         self,
         mode: Literal["single", "batch", "sequential"] = "single",
-        sequential_every: int = 10,
+        sequential_every: PositiveInt = 10,
         metrics: list[str] | None = None,
         edit_languages: list[str] | None = None,
         eval_languages: list[str] | None = None,
-        max_new_tokens: int | None = None,
-        scoring_batch_size: int = 256,
+        max_new_tokens: PositiveInt | None = None,
+        scoring_batch_size: PositiveInt = 256,
         log_heatmaps: bool = True,
         results_path: str | None = None,
     ):
@@ -70,12 +75,15 @@ class EditEvaluationCallback(Callback):
         super().__init__()
         self.loop = EditLoop(mode, sequential_every, metrics, max_new_tokens, scoring_batch_size)
         self.mode, self.sequential_every, self.results_path = mode, sequential_every, results_path
-        self.metric_names = self.loop.metrics
+        self.metric_names, self.metrics_asked = self.loop.metrics, metrics is not None
         self.edit_languages, self.eval_languages = edit_languages, eval_languages
         self.max_new_tokens, self.scoring_batch_size, self.log_heatmaps = max_new_tokens, scoring_batch_size, log_heatmaps
         self.collections: dict[str, CrossLingualMetrics] = {}
         self.results: dict[str, dict[str, float]] = {}
         self.cases_scored = 0
+        self.case_counts: dict[str, dict[str, dict[str, int]]] = {}
+        self.not_scored: dict[str, dict[str, str]] = {}
+        self._hparams_logged: set[str] = set()
         self._pending: list = []
 
     # ---- set-up ---------------------------------------------------------------------------------------------
@@ -111,7 +119,7 @@ class EditEvaluationCallback(Callback):
             for metric, per_lang in values.items():
                 for tgt, value in per_lang.items():
                     collection.update(metric, src, tgt, value)
-            self.cases_scored += 1
+            collection.count_case(src, [t for t in collection.tgt if t in case.views])
 
         return record
 
@@ -138,25 +146,44 @@ class EditEvaluationCallback(Callback):
         if self.mode == "sequential":
             self._run_sequential(pl_module, stage)
         collection = self.collections[stage]
+        counts = collection.case_counts()  # synced across processes, as the metric states
+        self.cases_scored = sum(counts["edited"].values())
+        if self.cases_scored == 0:
+            raise RuntimeError(f"{stage}: no case was scored: none of the {stage} cases has a view in the edit "
+                               f"languages {collection.src} (check data.edit_languages and the data's languages)")
         values = collection.compute(stage)
-        self.results[stage] = values
+        self.results[stage], self.case_counts[stage] = values, counts
+        self.not_scored[stage] = unscored_metrics(collection)
         # The metric states are already synced across processes by torchmetrics: no second reduction (and no
         # warning per key recommending one).
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*sync_dist=True.*")
             pl_module.log_dict({k: v for k, v in values.items() if not math.isnan(v)}, sync_dist=False)
         if trainer.is_global_zero:
+            # Asked for by name: a warning; among "all the data allows" (metrics: null): a note.
+            level = logging.WARNING if self.metrics_asked else logging.INFO
+            for metric, why in self.not_scored[stage].items():
+                log.log(level, "%s/%s: not reported, %s", stage, metric, why)
+            log.info("%s: %s", stage, counts_summary(counts))
             self._write_results(trainer)
         if trainer.is_global_zero and trainer.logger is not None:
             self._log_figures(trainer, collection, stage)
-            headline = {f"{stage}/{m}/{k}": values[f"{stage}/{m}/{k}"] for m in ALL_METRICS for k in ("mono", "cross")
-                        if f"{stage}/{m}/{k}" in values}
-            params = dict(pl_module.hparams)
-            params.update({"editor": type(pl_module).__name__, "mode": self.mode,
-                           "uses_parallel_views": getattr(pl_module, "uses_parallel_views", False)})
-            with contextlib.suppress(Exception):  # loggers without hparams support
-                trainer.logger.log_hyperparams(params, headline)
+            if stage not in self._hparams_logged:
+                log_hparams(trainer, self._hparams(trainer, pl_module),
+                            [f"{stage}/{m}/{k}" for m in collection.metric_names for k in ("mono", "cross")])
+                self._hparams_logged.add(stage)
         collection.reset()
+
+    def _hparams(self, trainer: L.Trainer, pl_module) -> dict:
+        """The editor's options, the evaluation's and the data's (paths, languages, case caps, seeds)."""
+        params = dict(pl_module.hparams)
+        params.update({"editor": type(pl_module).__name__, "mode": self.mode,
+                       "uses_parallel_views": getattr(pl_module, "uses_parallel_views", False),
+                       "seed_everything": os.environ.get("PL_GLOBAL_SEED")})
+        data = getattr(trainer.datamodule, "hparams", None)
+        if data:
+            params["data"] = dict(data)
+        return params
 
     def _write_results(self, trainer) -> None:
         path = self.results_path
@@ -165,7 +192,8 @@ class EditEvaluationCallback(Callback):
         if path:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             with open(path, "w", encoding="utf-8") as fh:
-                json.dump({"cases_scored": self.cases_scored, **self.results}, fh, indent=1)
+                json.dump({"cases_scored": self.cases_scored, "case_counts": self.case_counts,
+                           "not_scored": {k: v for k, v in self.not_scored.items() if v}, **self.results}, fh, indent=1)
 
     def _log_figures(self, trainer, collection: CrossLingualMetrics, stage: str) -> None:
         experiment = getattr(trainer.logger, "experiment", None)

@@ -10,6 +10,10 @@ torchmetrics classes average case values, so every case weighs the same whatever
 * ``rel_f1`` / ``gen_f1``: token F1 of greedy answers against target_new on the prompt / the paraphrases
   (Bi-ZsRE / MzsRE protocol, where target_true is missing); ``loc_f1``: token F1 of post-edit against pre-edit
   greedy answers on neighbourhood prompts.
+
+Token F1 is MLQA's (:mod:`mke_lightning.metrics.text`), which scores two answers that are both empty after
+normalisation as 0. Decision: against a reference (NS, QS, rel_f1, gen_f1) that stays so; loc_f1 compares two
+outputs of the model, where both empty means the answer did not change, so there it counts as 1.
 """
 
 from __future__ import annotations
@@ -59,4 +63,9 @@ def gen_f1(predictions: Sequence[str], target_new: str, lang: str) -> float:
 
 
 def loc_f1(post_edit: Sequence[str], pre_edit: Sequence[str], lang: str) -> float:
-    return mean_f1(post_edit, pre_edit, lang)
+    if len(post_edit) != len(pre_edit):
+        raise ValueError(f"{len(post_edit)} post-edit answers but {len(pre_edit)} pre-edit answers")
+    if not post_edit:
+        raise ValueError("no prompts to score")
+    # Two model outputs that are both empty after normalisation are the same answer: the edit left it unchanged.
+    return sum(token_f1(p, r, lang, both_empty=1.0) for p, r in zip(post_edit, pre_edit)) / len(post_edit)

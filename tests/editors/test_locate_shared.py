@@ -95,10 +95,10 @@ def test_batched_target_optimisation_equals_one_by_one(tiny_models, small_cases)
 
 
 @pytest.mark.parametrize(("make", "message"), [
-    (lambda: TargetOptimization(v_num_grad_steps=0), "model.optimization.v_num_grad_steps must be >= 1, got 0"),
-    (lambda: TargetOptimization(batch_size=0), "model.optimization.batch_size must be >= 1, got 0"),
-    (lambda: TargetOptimization(v_lr=0.0), "model.optimization.v_lr must be > 0, got 0.0"),
-    (lambda: TargetOptimization(kl_factor=-1.0), "model.optimization.kl_factor must be >= 0, got -1.0"),
+    (lambda: TargetOptimization(v_num_grad_steps=0), "option model.optimization.v_num_grad_steps: must be >= 1, got 0"),
+    (lambda: TargetOptimization(batch_size=0), "option model.optimization.batch_size: must be >= 1, got 0"),
+    (lambda: TargetOptimization(v_lr=0.0), "option model.optimization.v_lr: must be > 0, got 0.0"),
+    (lambda: TargetOptimization(kl_factor=-1.0), "option model.optimization.kl_factor: must be >= 0, got -1.0"),
     (lambda: ContextTemplateOptions(n_per_seed=-1), "model.templates.n_per_seed must be >= 0, got -1"),
     (lambda: ContextTemplateOptions(lengths=(5, 0)), "model.templates.lengths must list one or more lengths >= 1"),
 ])

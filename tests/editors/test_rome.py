@@ -59,7 +59,7 @@ def test_m_rome_writes_every_language(tiny_models, small_cases, tmp_path):
 
 
 def test_rome_option_validation(tiny_models, tmp_path):
-    with pytest.raises(ValueError, match=r"model\.optimization\.v_num_grad_steps must be >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"option model\.optimization\.v_num_grad_steps: must be >= 1, got 0"):
         RomeEditor(model_name_or_path=tiny_models["gpt2"], optimization={"v_num_grad_steps": 0})
 
 

@@ -13,7 +13,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from mke_lightning.data.reading import InvalidPolicy, LanguagePolicy, ReadReport, SubjectPolicy, cases_from_records
+from mke_lightning.data.reading import (
+    DuplicatePolicy,
+    InvalidPolicy,
+    LanguagePolicy,
+    ReadReport,
+    SubjectPolicy,
+    cases_from_records,
+)
 from mke_lightning.data.schema import EditCase
 
 #: Reader classes by short name (``mzsre``, ``mapping`` ...).
@@ -46,18 +53,23 @@ class EditReader(ABC):
     reader_name: str = ""
 
     @abstractmethod
-    def records(self, path: str, report: ReadReport) -> list[dict[str, Any]]:
+    def records(self, path: str, report: ReadReport) -> list[Any]:
         """Unified-schema records of ``path``; things the reader itself drops or derives are counted in ``report``.
 
         A malformed record raises :class:`DatasetFormatError`, or, when ``report.on_invalid_record == "skip"``, is
-        counted with :meth:`ReadReport.skip_invalid` and left out.
+        counted with :meth:`ReadReport.skip_invalid` and left as :data:`~mke_lightning.data.reading.SKIPPED_RECORD`
+        (so later records keep their index). A fault inside one language view goes through
+        :meth:`ReadReport.skip_invalid_view`, whose marker stands in for that view (the read counts it).
         """
 
     def read(self, path: str, *, languages: Sequence[str] | None = None, on_subject_missing: SubjectPolicy = "error",
-             on_language_missing: LanguagePolicy = "keep",
-             on_invalid_record: InvalidPolicy = "error") -> tuple[list[EditCase], ReadReport]:
-        """Validated cases of ``path`` and the report of what was kept and skipped, per language."""
+             on_language_missing: LanguagePolicy = "keep", on_invalid_record: InvalidPolicy = "error",
+             on_duplicate_case: DuplicatePolicy = "error") -> tuple[list[EditCase], ReadReport]:
+        """Validated cases of ``path`` and the report of what was kept and skipped, per language (the policies are
+        those of :func:`~mke_lightning.data.reading.cases_from_records`; a read keeping no case, or no view of a
+        requested language, raises :class:`~mke_lightning.data.reading.EmptyReadError`)."""
         report = ReadReport(source=str(path), on_invalid_record=on_invalid_record)
         records = self.records(str(path), report)
         return cases_from_records(records, source=str(path), on_subject_missing=on_subject_missing,
-                                  languages=languages, on_language_missing=on_language_missing, report=report)
+                                  languages=languages, on_language_missing=on_language_missing,
+                                  on_duplicate_case=on_duplicate_case, report=report)

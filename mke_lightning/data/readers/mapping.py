@@ -35,7 +35,13 @@ Errors: a required value that is absent, empty or not a string, a list holding a
 different lengths, an unknown language code, or files of different lengths are each a
 :class:`~mke_lightning.data.schema.DatasetFormatError` naming the file, the record index and the raw field path
 (e.g. ``cz.portability.New Answer``). Nothing is dropped silently: absent languages are handled by the read's
-``on_language_missing`` policy, subjects not in their prompt by ``on_subject_missing``.
+``on_language_missing`` policy, subjects not in their prompt by ``on_subject_missing``; under ``on_invalid_record:
+skip`` a fault inside one language's view (its fields, its key being no language code, copies differing between
+files) skips that view only, a fault of the record (not an object, the case id, meta, the block object) the record.
+
+Keys of the block object that another path of the mapping reads (``id`` for ``case_id: id``) are not languages,
+unless the prompt path resolves under them: ``case_id: views.en.id`` reads the id out of the English view and keeps
+that view. An unknown code in ``file_languages`` is an option error when the reader is built.
 """
 
 from __future__ import annotations
@@ -47,8 +53,8 @@ from typing import Any
 from mke_lightning.data.languages import UnknownLanguageError, normalize_lang
 from mke_lightning.data.readers.base import EditReader, register_reader
 from mke_lightning.data.readers.paths import LANG, FieldPath, parse_path, resolve
-from mke_lightning.data.reading import ReadReport, load_records
-from mke_lightning.data.schema import DatasetFormatError
+from mke_lightning.data.reading import SKIPPED_RECORD, ReadReport, load_records
+from mke_lightning.data.schema import DatasetFormatError, InvalidView
 
 
 @dataclass
@@ -164,6 +170,7 @@ class MappingReader(EditReader):
         self.file_languages = list(file_languages) if file_languages else None
         self.language_keys = list(language_keys) if language_keys else None
         self.language_aliases = {k: normalize_lang(v) for k, v in (language_aliases or {}).items()}
+        self._file_iso = {raw: self._configured_iso(raw, "file_languages") for raw in self.file_languages or ()}
         self.subject_placeholder = subject_placeholder
         prompt = self._single["prompt"]
         self._blocks = prompt.prefix_before_lang() if prompt.has_lang else None
@@ -182,14 +189,33 @@ class MappingReader(EditReader):
                     self._not_languages.add(str(path.parts[cut]))
 
     # ---- languages ------------------------------------------------------------------------------------------
+    def _configured_iso(self, raw: str, option: str) -> str:
+        try:
+            return normalize_lang(self.language_aliases.get(raw, raw))
+        except UnknownLanguageError as err:
+            raise ValueError(f"{option}: {err} (add it to language_aliases)") from None
+
     def _iso(self, raw: str, where: Where, path: str) -> str:
         try:
             return normalize_lang(self.language_aliases.get(raw, raw))
         except UnknownLanguageError as err:
             raise where.error(str(err), path) from None
 
+    def _holds_view(self, record: Any, key: str, where: Where) -> bool:
+        """Whether the prompt path, with ``key`` as the language, reaches a value in ``record``."""
+        try:
+            return resolve(record, self._single["prompt"].with_lang(key), file=where.file, index=where.index) is not None
+        except DatasetFormatError:
+            return False
+
+    def _is_language_key(self, record: Any, key: str, where: Where) -> bool:
+        """A key of the language-block object is a language unless another field's path reads it and it holds no
+        view: ``id`` in ``{"id": 7, "en": {...}}`` is not one, but ``en`` stays a language when ``case_id`` is
+        ``en.id`` (reading a field out of a view must not drop the view)."""
+        return key not in self._not_languages or self._holds_view(record, key, where)
+
     def _record_languages(self, record: Any, where: Where, file_lang: str | None) -> list[tuple[str | None, str]]:
-        """``[(raw key or None, ISO code)]`` of the languages present in ``record``."""
+        """``[(raw key or None, raw language code)]`` of the languages present in ``record``."""
         if self._blocks is None:
             lang = file_lang or self.language
             if lang is None:
@@ -201,15 +227,15 @@ class MappingReader(EditReader):
         if not isinstance(container, Mapping):
             raise where.error(f"expected an object keyed by language, got {type(container).__name__}",
                               self._blocks.text or "<record>")
-        keys = self.language_keys if self.language_keys is not None else \
-            [k for k in container if k not in self._not_languages]
-        out = []
-        for key in keys:
+        for key in container if self.language_keys is None else self.language_keys:
             if not isinstance(key, str):
                 raise where.error(f"language keys must be strings, got {key!r}", self._blocks.text or "<record>")
-            if container.get(key) is not None:
-                out.append((key, self._iso(key, where, f"{self._blocks.text}.{key}" if self._blocks.text else key)))
-        return out
+        keys = self.language_keys if self.language_keys is not None else \
+            [k for k in container if self._is_language_key(record, k, where)]
+        return [(key, key) for key in keys if container.get(key) is not None]
+
+    def _block_path(self, key: str) -> str:
+        return f"{self._blocks.text}.{key}" if self._blocks is not None and self._blocks.text else key
 
     # ---- one view -------------------------------------------------------------------------------------------
     def _view(self, record: Any, key: str | None, where: Where) -> dict[str, Any]:
@@ -251,7 +277,7 @@ class MappingReader(EditReader):
             return [(raw, path.replace(LANG, raw)) for raw in self.file_languages]
         return [(None, path)]
 
-    def records(self, path: str, report: ReadReport) -> list[dict[str, Any]]:
+    def records(self, path: str, report: ReadReport) -> list[Any]:
         files = self._files(path)
         loaded = [(raw, file, load_records(file)) for raw, file in files]
         first_file, n = loaded[0][1], len(loaded[0][2])
@@ -259,31 +285,55 @@ class MappingReader(EditReader):
             if len(recs) != n:
                 raise DatasetFormatError(f"has {len(recs)} records but {first_file} has {n}; per-language files must "
                                          "be index-aligned (record i of every file is the same edit)", file=file)
-        out = []
+        out: list[Any] = []
         for index in range(n):
             try:
-                out.append(self._merged(loaded, index))
+                out.append(self._merged(loaded, index, report))
             except DatasetFormatError as err:
                 report.skip_invalid(err)
+                out.append(SKIPPED_RECORD)
         return out
 
-    def _merged(self, loaded: list[tuple[str | None, str, list[Any]]], index: int) -> dict[str, Any]:
-        """Record ``index`` of every file, merged into one unified record."""
-        views: dict[str, dict[str, Any]] = {}
+    def _merged(self, loaded: list[tuple[str | None, str, list[Any]]], index: int, report: ReadReport) -> dict[str, Any]:
+        """Record ``index`` of every file, merged into one unified record.
+
+        A fault inside one language's view (a field, an unknown language key, copies differing between files) is
+        reported through ``report.skip_invalid_view``: raised, or marked so that only that view is skipped.
+        """
+        views: dict[str, Any] = {}
         origin: dict[str, str] = {}
         for raw, file, recs in loaded:
             where = Where(file, index)
             record = recs[index]
             if not isinstance(record, Mapping):
                 raise where.error(f"expected a JSON object, got {type(record).__name__}", "<record>")
-            file_lang = self._iso(raw, where, "<file language>") if raw is not None else None
-            for key, lang in self._record_languages(record, where, file_lang):
-                view = self._view(record, key, where)
-                if lang in views and views[lang] != view:
-                    raise where.error(f"language {lang!r} differs from its view in {origin[lang]}", key or "<record>")
-                views.setdefault(lang, view)
-                origin.setdefault(lang, file)
+            file_lang = self._file_iso[raw] if raw is not None else None
+            for key, code in self._record_languages(record, where, file_lang):
+                try:
+                    lang = self._iso(code, where, self._block_path(code)) if key is not None else code
+                except DatasetFormatError as err:
+                    views.setdefault(code, report.skip_invalid_view(err))
+                    continue
+                try:
+                    view: Any = self._view(record, key, where)
+                except DatasetFormatError as err:
+                    view = report.skip_invalid_view(err)
+                self._merge_view(views, origin, lang, view, file, where, key, report)
         return self._unified(loaded[0][2][index], Where(loaded[0][1], index), views)
+
+    @staticmethod
+    def _merge_view(views: dict[str, Any], origin: dict[str, str], lang: str, view: Any, file: str, where: Where,
+                    key: str | None, report: ReadReport) -> None:
+        """Add ``lang``'s view from ``file``; a language given by several files must be the same in each."""
+        if lang not in views:
+            views[lang], origin[lang] = view, file
+        elif isinstance(views[lang], InvalidView) or views[lang] == view:
+            return
+        elif isinstance(view, InvalidView):
+            views[lang] = view
+        else:
+            views[lang] = report.skip_invalid_view(
+                where.error(f"language {lang!r} differs from its view in {origin[lang]}", key or "<record>"))
 
     def _unified(self, record: Mapping[str, Any], where: Where, views: dict[str, Any]) -> dict[str, Any]:
         case_id: Any = str(where.index)

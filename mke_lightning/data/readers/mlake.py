@@ -117,19 +117,22 @@ class MLaKEReader(EditReader):
                                          "files must be index-aligned", file=file)
         key_index = {_field(r, "e_prompt", Where(single["en"][0], i)): i for i, r in enumerate(single["en"][1])}
         hops = {lang: self._multihop(root, lang, key_index, report) for lang in langs} if self.multihop else {}
-        out = []
-        for index in range(n):
-            views, aliases = {}, {}
+        return [self._record(single, hops, index, report) for index in range(n)]
+
+    def _record(self, single: dict[str, tuple[str, list]], hops: dict[str, dict[int, list]], index: int,
+                report: ReadReport) -> dict[str, Any]:
+        """Edit ``index`` in every language; a malformed language record is one malformed view (skipped per the
+        read's ``on_invalid_record``), the other languages are kept."""
+        views: dict[str, Any] = {}
+        aliases = {}
+        for lang in self.languages:
+            file, recs = single[lang]
             try:
-                for lang in self.languages:
-                    file, recs = single[lang]
-                    views[lang], aliases[lang] = self._view(recs[index], Where(file, index), lang,
-                                                            hops.get(lang, {}).get(index, []), report)
+                views[lang], aliases[lang] = self._view(recs[index], Where(file, index), lang,
+                                                        hops.get(lang, {}).get(index, []), report)
             except DatasetFormatError as err:
-                report.skip_invalid(err)
-                continue
-            out.append({"case_id": str(index), "views": views, "meta": {"aliases": aliases}})
-        return out
+                views[lang] = report.skip_invalid_view(err)
+        return {"case_id": str(index), "views": views, "meta": {"aliases": aliases}}
 
     def _view(self, record: Any, where: Where, lang: str, multihop: list, report: ReadReport) -> tuple[dict, dict]:
         question = _field(record, "question", where)

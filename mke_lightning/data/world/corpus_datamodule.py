@@ -27,6 +27,7 @@ from mke_lightning.data.world.export import export_world, load_world_config, rea
 from mke_lightning.data.world.generator import WorldConfig, build_world
 from mke_lightning.data.world.recall import world_probes
 from mke_lightning.models.padding import pad_batch
+from mke_lightning.option_ranges import NonNegativeInt, PositiveInt, UnitFloat
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +103,14 @@ class WorldCorpusDataModule(L.LightningDataModule):
         self,
         world_dir: str = "checkpoints/world-data",
         tokenizer_dir: str = "checkpoints/world-tokenizer",
-        vocab_size: int = 4096,
+        vocab_size: PositiveInt = 4096,
         tokenizer_style: str = "gpt2",
-        batch_size: int = 64,
+        batch_size: PositiveInt = 64,
         seed: int = 0,
         world_seed: int = 0,
-        val_facts: int = 120,
-        context_share: float = 0.0,
-        max_length: int = 64,
+        val_facts: NonNegativeInt = 120,
+        context_share: UnitFloat = 0.0,
+        max_length: PositiveInt = 64,
     ):
         """Options (each one is a command-line option of `mke`).
 

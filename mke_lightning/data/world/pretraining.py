@@ -21,22 +21,23 @@ import torch
 
 from mke_lightning.data.world.recall import measure_recall
 from mke_lightning.models.world_model import build_world_model
+from mke_lightning.option_ranges import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt, UnitFloat
 
 
 class WorldModelPretraining(L.LightningModule):
     def __init__(
         self,
         arch: Literal["gpt2", "llama"] = "gpt2",
-        hidden_size: int = 128,
-        num_layers: int = 4,
-        num_heads: int = 4,
-        num_kv_heads: int = 2,
-        intermediate_size: int | None = None,
-        max_positions: int = 64,
-        lr: float = 3e-3,
-        weight_decay: float = 0.01,
-        warmup_steps: int = 300,
-        min_lr_ratio: float = 0.05,
+        hidden_size: PositiveInt = 128,
+        num_layers: PositiveInt = 4,
+        num_heads: PositiveInt = 4,
+        num_kv_heads: PositiveInt = 2,
+        intermediate_size: PositiveInt | None = None,
+        max_positions: PositiveInt = 64,
+        lr: PositiveFloat = 3e-3,
+        weight_decay: NonNegativeFloat = 0.01,
+        warmup_steps: NonNegativeInt = 300,
+        min_lr_ratio: UnitFloat = 0.05,
         export_dir: str | None = "checkpoints/world-gpt2",
         init_from: str | None = None,
     ):

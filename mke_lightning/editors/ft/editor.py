@@ -1,11 +1,15 @@
 """FT-L and FT-M: fine-tune one or more FFN output projections on the edit (methods.md §1), optionally with SSS.
 
 Decisions:
-* the trained parameters are the weights of the FFN output projection of ``layers`` (module found by the
-  architecture adapter);
+* the trained parameters are those of the FFN output projection of ``layers`` (module found by the architecture
+  adapter): its weight and, with ``train_bias`` (default, as ROME's and EasyEdit's FT baselines, which select every
+  parameter whose name contains the module's name: ``.weight`` and ``.bias``), its bias. ``train_bias=False``
+  trains the weight only. A projection without a bias (LLaMA, the LLaMA world model) trains its weight alone
+  either way; no error. The bias is optimised, clamped by ``norm_constraint`` and restored exactly as the weight;
 * Adam (lr ``5e-4``, ``num_steps`` 25) as the ROME/EasyEdit baselines; a step is skipped and the loop ends once the
   loss is below ``early_stop_loss`` (1e-2);
-* ``norm_constraint``: after each step every weight is clamped into ``[W0 − ε, W0 + ε]`` (the "L" of FT-L);
+* ``norm_constraint``: after each step every trained parameter is clamped into ``[W0 − ε, W0 + ε]`` (the "L" of
+  FT-L);
   ``None`` for unconstrained fine-tuning;
 * the edit is computed once in ``edit`` (weights optimised, saved, and the originals copied back) and returned as a
   :class:`~mke_lightning.editors.applied.WeightEdit`, so entering/leaving the context swaps exact tensors;
@@ -27,6 +31,7 @@ from mke_lightning.editors.ft.objectives import OBJECTIVES
 from mke_lightning.losses.sss import SSSRegularizer
 from mke_lightning.models.adapter import ArchitectureAdapter
 from mke_lightning.models.encoding import encode_prompt_target
+from mke_lightning.option_ranges import NonNegativeFloat, PositiveFloat, PositiveInt, UnitFloat
 
 
 class FineTuneEditor(BaseEditor):
@@ -39,11 +44,12 @@ class FineTuneEditor(BaseEditor):
         dtype: str = "float32",
         layers: list[int] | None = None,
         objective: Literal["target_new", "prompt_last"] = "target_new",
-        lr: float = 5e-4,
-        num_steps: int = 25,
-        norm_constraint: float | None = None,
-        early_stop_loss: float = 1e-2,
-        sss_weight: float = 0.0,
+        lr: PositiveFloat = 5e-4,
+        num_steps: PositiveInt = 25,
+        norm_constraint: PositiveFloat | None = None,
+        early_stop_loss: NonNegativeFloat = 1e-2,
+        sss_weight: UnitFloat = 0.0,
+        train_bias: bool = True,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -58,6 +64,8 @@ class FineTuneEditor(BaseEditor):
             norm_constraint: L∞ radius ε around the original weights (``None``: unconstrained).
             early_stop_loss: stop once the loss is below this value.
             sss_weight: weight C of the SSS regulariser, ``(1 − C)·L + C·SSS``; 0 disables it.
+            train_bias: also train the bias of each projection that has one (ROME's FT baseline: yes); ``False``:
+                the weight only.
         """
         super().__init__(model_name_or_path, dtype)
         self.save_hyperparameters()
@@ -66,12 +74,20 @@ class FineTuneEditor(BaseEditor):
         if num_steps < 1:
             raise ValueError("model.num_steps must be >= 1")
         self.layers = list(layers) if layers is not None else [0]
+        self.train_bias = bool(train_bias)
         self.sss = SSSRegularizer(sss_weight) if sss_weight > 0 else None
         self.last_losses: list[float] = []  # diagnostics of the latest edit: the loss per step
 
     def trained_parameter_names(self) -> list[str]:
+        """``<ffn_out>.weight`` per layer, then ``<ffn_out>.bias`` where the projection has one and ``train_bias``."""
         adapter = ArchitectureAdapter(self.base_model)
-        return [adapter.ffn_out_name(layer) + ".weight" for layer in self.layers]
+        names = []
+        for layer in self.layers:
+            module = adapter.ffn_out_name(layer)
+            names.append(module + ".weight")
+            if self.train_bias and getattr(adapter.ffn_out(layer), "bias", None) is not None:
+                names.append(module + ".bias")
+        return names
 
     def edit_loss(self, batch) -> torch.Tensor:
         out = self.base_model(input_ids=batch.input_ids, attention_mask=batch.attention_mask,
@@ -118,7 +134,7 @@ class FTLEditor(FineTuneEditor):
     """FT-L (ROME paper baseline): the ``prompt_last`` objective with an L∞ norm constraint."""
 
     def __init__(self, objective: Literal["target_new", "prompt_last"] = "prompt_last",
-                 norm_constraint: float | None = 5e-4, **kwargs):
+                 norm_constraint: PositiveFloat | None = 5e-4, **kwargs):
         """Options (each one is a command-line option of `mke`): as :class:`FineTuneEditor`, with FT-L's defaults.
 
         Args:

@@ -43,6 +43,7 @@ from mke_lightning.editors.shared.keys import Request, averaged_keys, io_at_subj
 from mke_lightning.editors.shared.locate_edit import LocateThenEditEditor
 from mke_lightning.editors.shared.target_optimization import TargetOptimization, optimize_targets
 from mke_lightning.models.adapter import ArchitectureAdapter, from_out_in
+from mke_lightning.option_ranges import NonNegativeFloat
 
 
 def spread_update(keys: torch.Tensor, residuals: torch.Tensor, second_moment: torch.Tensor | None,
@@ -66,7 +67,7 @@ class MemitEditor(LocateThenEditEditor):
         "layers": [0, 1], "optimization": TargetOptimization(v_num_grad_steps=3),
         "templates": ContextTemplateOptions(n_per_seed=0), "mom2_adjustment": False}
 
-    def __init__(self, layers: list[int] | None = None, mom2_update_weight: float = 15000.0,
+    def __init__(self, layers: list[int] | None = None, mom2_update_weight: NonNegativeFloat = 15000.0,
                  optimization: TargetOptimization = TargetOptimization(),
                  templates: ContextTemplateOptions = ContextTemplateOptions(), **kwargs: Any):
         """Options (each one is a command-line option of `mke`).

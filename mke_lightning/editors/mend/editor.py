@@ -49,6 +49,7 @@ from mke_lightning.editors.gradient_editor import GradientEditor, MetaTraining
 from mke_lightning.editors.mend.gradient_transform import GradientTransform, Norm
 from mke_lightning.editors.shared.gradient_capture import GradientFactors, group_by_shape
 from mke_lightning.models.adapter import ArchitectureAdapter
+from mke_lightning.option_ranges import NonNegativeInt, PositiveFloat, PositiveInt
 
 
 @register_editor("mend")
@@ -66,11 +67,11 @@ class MendEditor(GradientEditor):
         dtype: str = "float32",
         layers: list[int] | None = None,
         ffn: Literal["both", "in", "out"] = "both",
-        rank: int = 1920,
-        n_hidden: int = 1,
+        rank: PositiveInt = 1920,
+        n_hidden: NonNegativeInt = 1,
         norm: Norm = "running",
         relu_last: bool = False,
-        edit_lr: float = 1e-4,
+        edit_lr: PositiveFloat = 1e-4,
         meta: MetaTraining = MetaTraining(),
     ):
         """Options (each one is a command-line option of `mke`).

@@ -6,8 +6,9 @@ PMET is MEMIT (:mod:`..memit.editor`) with these differences:
 * two vectors are optimised together at the last edited layer ``L``, both at the subject's last token: one added to
   the output of the attention out-projection, one to the output of the FFN out-projection (one Adam, weight decay
   and norm clamp each relative to its own initial value);
-* adaptive NLL: while the target is already the argmax at every target position the NLL factor is
-  ``0.1 · nll_factor`` and the request stops once its KL ≤ 0.01;
+* adaptive NLL: a step at which the target is already the argmax at every target position stops the request when
+  its weighted KL ``kl_factor · KL ≤ kl_stop`` (0.01), else sets the NLL factor to ``0.1 · nll_factor`` for the
+  following steps (back to ``nll_factor`` after a step without the argmax);
 * only the FFN out-projections are updated; the target is the **FFN output** at ``L`` (``R = z_ffn − FFN_L(k)``),
   the attention vector only shapes the optimisation and is discarded;
 * the residual is spread over the remaining layers with ``1/√(remaining)`` instead of ``1/remaining``.
@@ -20,6 +21,13 @@ Decisions on the spec's [AMBIGUITY] items (§14.7):
   targets stay unreached there); λ (``mom2_update_weight``) 15 000 (EasyEdit; the
   repo's 6 000), lowered to 10 in the world configs as MEMIT's (see :mod:`..memit.editor`);
 * context templates, covariance corpus and tokenisation as MEMIT.
+
+Decision against the spec's wording of the adaptive NLL (§8 reads as "same step, raw KL"), taken to follow the PMET
+repo (``edit/pmet/compute_zs.py``, loop of ``compute_zs`` / ``compute_z``): the reduced factor is set *after* the
+step's loss (and gradient) are computed, so it first weighs the loss of the **next** step; the stop threshold is
+compared with the **weighted** KL (the repo's ``kl_loss = kl_factor · KL``), so with ``kl_factor`` 0.0625 a request
+stops at raw KL ≤ 0.16, with PMET's ``kl_factor`` 1 at raw KL ≤ 0.01. Implemented in
+:mod:`..shared.target_optimization` (``adaptive_nll``).
 """
 
 from __future__ import annotations

@@ -7,6 +7,15 @@ Decisions on the spec's [AMBIGUITY] items (§14.6):
   rather than the ROME repo's generation from ``<|endoftext|>``; the seed words are per **language** (an MKE edit in
   zh gets zh prefixes). ``seeds`` overrides them; a language without seeds is generated from the BOS/EOS token
   (the ROME-repo scheme).
+* length: as the references' ``generate_fast(..., max_out_len=length)`` (ROME ``[[5, 10], [10, 10]]``, MEMIT/PMET
+  ``(10, 5)``): ``length`` bounds the whole generated sequence in tokens, **the seed word's tokens included** (and
+  the BOS token where the tokenizer adds one, as ``<|endoftext|>`` in the ROME repo), so each row gets
+  ``length − len(seed tokens)`` new tokens; the separator and ``"{}"`` are appended after the count. A MEMIT prefix
+  is therefore ≤ 10 tokens, ROME's two sets ≤ 5 and ≤ 10, except that a seed which alone has ``length`` tokens or
+  more is kept as it is, unextended (as ``generate_fast``; the world tokenizers split some seeds into characters:
+  ``"Therefore"`` is 7 tokens with BOS, so ROME's ≤ 5 set holds it bare). The bound is on the generated tokens:
+  the decoded text, re-tokenized, can come out longer where a byte-level token cut a multi-byte character (it
+  decodes to U+FFFD, three bytes; the references keep it, and so does this module).
 * sampling: top-k (k = 5) sampling as both references, but from a fixed seed (``sample_seed``) so a run is
   reproducible; the generated text is decoded without special tokens, braces removed (they would break
   ``str.format``) and followed by the language's sentence separator (``". "``; ``"。"`` for zh/ja; ``" "`` for
@@ -32,6 +41,7 @@ from mke_lightning.editors.shared.disk_cache import atomic_torch_save, default_c
 from mke_lightning.editors.shared.fingerprint import model_fingerprint, tokenizer_fingerprint
 from mke_lightning.models.context import context_length
 from mke_lightning.models.padding import pad_batch, pad_id_of
+from mke_lightning.option_ranges import NonNegativeInt, PositiveInt
 
 #: Seed words per language: the MEMIT/EasyEdit English seeds and their counterparts.
 DEFAULT_SEEDS: dict[str, list[str]] = {
@@ -44,6 +54,10 @@ DEFAULT_SEEDS: dict[str, list[str]] = {
     "ja": ["この", "だから", "なぜなら", "私は", "あなたは"],
     "th": ["นี่", "ดังนั้น", "เพราะว่า", "ฉัน", "คุณ"],
 }
+
+#: bump when the way templates are generated changes, so cached templates of the old way are not reused
+#: (2: ``lengths`` counts the seed's tokens, as ``max_out_len``).
+TEMPLATES_VERSION = 2
 
 #: The KL prompt ``"{subject} is a"`` per edit language (``{}`` is the subject).
 DEFAULT_KL_PROMPTS: dict[str, str] = {
@@ -70,10 +84,11 @@ class ContextTemplateOptions:
     """Context templates ``"{}"`` + generated prefixes (the locate-then-edit editors' ``templates`` group:
     ``--model.templates.n_per_seed 0``)."""
 
-    n_per_seed: int = 1
+    n_per_seed: NonNegativeInt = 1
     """Generated prefixes per seed word and length (0: only the plain ``"{}"`` template)."""
-    lengths: tuple[int, ...] = (10,)
-    """Maximum generated tokens of the prefixes: one set of prefixes per value."""
+    lengths: tuple[PositiveInt, ...] = (10,)
+    """Maximum length in tokens of the prefixes, seed word (and BOS) included, as the references' ``max_out_len``:
+    one set of prefixes per value."""
     seeds: dict[str, list[str]] | None = None
     """Seed words per language, overriding the built-in ones (a language without seeds starts from BOS/EOS)."""
 
@@ -116,8 +131,9 @@ class ContextTemplates:
         if self.cache_dir == "":
             return None
         root = default_cache_dir("context_templates") if self.cache_dir is None else Path(self.cache_dir).expanduser()
-        digest = settings_digest({"model": model_fingerprint(model), "tokenizer": tokenizer_fingerprint(tokenizer),
-                                  "lang": lang, "seeds": self.seeds.get(lang), "n": self.n_per_seed,
+        digest = settings_digest({"version": TEMPLATES_VERSION, "model": model_fingerprint(model),
+                                  "tokenizer": tokenizer_fingerprint(tokenizer), "lang": lang,
+                                  "seeds": self.seeds.get(lang), "n": self.n_per_seed,
                                   "lengths": self.lengths, "sample_seed": self.sample_seed, "top_k": self.top_k})
         return root / f"{lang}-{digest}.pt"
 
@@ -140,20 +156,32 @@ class ContextTemplates:
             prompts = tokenizer([s for s in seeds for _ in range(self.n_per_seed)])["input_ids"]
         else:
             prompts = [[start_id] for _ in range(5 * self.n_per_seed)]
-        pad = pad_id_of(tokenizer)
-        input_ids, attention = pad_batch(prompts, pad, "left")
         limit = context_length(model) or 1024
         out: list[str] = []
         with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             torch.manual_seed(self.sample_seed)
             for length in self.lengths:
                 length = min(length, max(1, limit // 4))
-                generated = model.generate(input_ids=input_ids.to(device), attention_mask=attention.to(device),
-                                           max_new_tokens=length, do_sample=True, top_k=self.top_k,
-                                           pad_token_id=pad, eos_token_id=None)
-                texts = tokenizer.batch_decode(generated, skip_special_tokens=True)
+                texts = tokenizer.batch_decode(_sample_to_length(model, tokenizer, prompts, length, self.top_k),
+                                               skip_special_tokens=True)
                 out += [_clean(t) + sentence_separator(lang) + "{}" for t in texts]
         return out
+
+
+def _sample_to_length(model, tokenizer, prompts: list[list[int]], length: int, top_k: int) -> list[list[int]]:
+    """Each prompt continued by top-k sampling to ``length`` tokens in all (prompt included; a prompt that already
+    has ``length`` tokens or more is kept as it is), as the references' ``generate_fast(max_out_len=length)``."""
+    budgets = [max(0, length - len(p)) for p in prompts]
+    if max(budgets, default=0) == 0:
+        return [list(p) for p in prompts]
+    pad = pad_id_of(tokenizer)
+    input_ids, attention = pad_batch(prompts, pad, "left")
+    device = next(model.parameters()).device
+    generated = model.generate(input_ids=input_ids.to(device), attention_mask=attention.to(device),
+                               max_new_tokens=max(budgets), do_sample=True, top_k=top_k, pad_token_id=pad,
+                               eos_token_id=None)[:, input_ids.shape[1]:]
+    # sampling is left to right, so cutting a row back to its own budget leaves what it sampled unchanged
+    return [list(p) + generated[i, :budget].tolist() for i, (p, budget) in enumerate(zip(prompts, budgets))]
 
 
 def _clean(text: str) -> str:

@@ -13,7 +13,9 @@ What differs from the reference code (peer-defects.md, "Locate-then-edit"):
   hub corpus such as a multilingual Wikipedia), and so are the sample count, the accumulation dtype and the length;
 * the on-disk cache is keyed by the model's **weights** (:func:`.fingerprint.model_fingerprint`), the tokenizer, the
   layer, the corpus identity (content hash of local files), ``n_samples``, ``dtype`` and the effective length, written
-  atomically, and shared by all editors; a progress bar shows the pass.
+  atomically, and shared by all editors; a progress bar shows the pass. The temporary file of a writer killed
+  mid-write is removed by the next ``get`` on that model's folder (first ``get`` per folder and cache object) or the
+  next write there, once its writer is known dead (:mod:`.disk_cache` says when; a live writer's file is kept).
 
 Decisions on methods.md [AMBIGUITY] 6 (covariance data set): the default corpus is the world corpus (all eight
 languages), not English Wikipedia; pass ``corpus="wikimedia/wikipedia:20231101.en"`` for the references' statistics
@@ -40,6 +42,7 @@ from mke_lightning.editors.shared.disk_cache import (
     atomic_torch_save,
     default_cache_dir,
     load_cached_layers,
+    remove_stale_tmp_files,
     settings_digest,
 )
 from mke_lightning.editors.shared.fingerprint import model_fingerprint, tokenizer_fingerprint
@@ -48,6 +51,7 @@ from mke_lightning.models.context import context_length
 from mke_lightning.models.hooks import hooked
 from mke_lightning.models.loading import resolve_dtype
 from mke_lightning.models.padding import pad_batch, pad_id_of
+from mke_lightning.option_ranges import PositiveInt
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +123,7 @@ class CovarianceOptions:
     corpus: str = "world"
     """Corpus of the statistics: ``world`` (the shipped multilingual world corpus), a local ``.txt``/``.json``/``.jsonl``
     file or directory, or a ``datasets`` hub id (``id:config`` for a configuration; needs the network)."""
-    n_samples: int = 10_000
+    n_samples: PositiveInt = 10_000
     """Number of (non-empty) corpus texts averaged over (references: 100 000 Wikipedia articles)."""
     dtype: str = "float32"
     """Accumulation dtype of the sums: ``float32`` (the references' ``mom2_dtype``) or ``float64``."""
@@ -167,6 +171,7 @@ class CovarianceCache:
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir else default_cache_dir("covariance")
         self.last_report: dict = {}
         self._memory: dict[Path, torch.Tensor] = {}
+        self._swept: set[Path] = set()  # folders already rid of stale temporary files by this object
 
     # ---- keys -------------------------------------------------------------------------------------------------
     def effective_length(self, model: nn.Module) -> int:
@@ -228,6 +233,9 @@ class CovarianceCache:
         fingerprint = fingerprint or model_fingerprint(model)
         settings = self._settings(model, tokenizer)
         paths = {layer: self._path(fingerprint, settings, layer) for layer in wanted}
+        for folder in {path.parent for path in paths.values()} - self._swept:
+            remove_stale_tmp_files(folder)
+            self._swept.add(folder)
         result, missing = load_cached_layers(paths, self._load)
         report: dict = {"loaded": sorted(result), "computed": missing}
         if missing:

@@ -16,8 +16,12 @@ prompt) is optimised with Adam so that the model predicts the target:
   ball ``‖δ‖ ≤ clamp_norm_factor · ‖v_init‖``; ``v_init`` is the site's output at the lookup position of the first
   prompt (the plain ``"{}"`` template).
 * early stop when a request's loss is below ``early_stop_loss``; no optimiser step on the last iteration.
-* ``adaptive_nll`` (PMET): while the target already is the argmax at every target position the NLL factor drops to
-  ``0.1 · nll_factor`` and the request stops once its KL ≤ ``kl_stop``.
+* ``adaptive_nll`` (PMET, ``xpq-tech/PMET`` ``compute_zs``): at the end of a step whose target already is the argmax
+  at every target position, the request stops if its **weighted** KL ``kl_factor · KL ≤ kl_stop``; otherwise the
+  NLL factor is ``0.1 · nll_factor`` **from the next step on** (the step that found the argmax keeps the factor it
+  was computed with, its loss and gradient included), and back to ``nll_factor`` after a step without the argmax.
+  Order of the tests at a step as the reference: ``loss < early_stop_loss``, then the argmax/KL test, then the
+  last-iteration test. ``OptimizedTargets.nll_factors`` records the factor used at each recorded step.
 
 Several requests are optimised together (``batch_size`` per chunk) with one δ row each: their losses are summed,
 so every δ gets exactly its own request's gradient, and Adam is element-wise, so this equals optimising them one
@@ -28,7 +32,7 @@ by one; a request that has stopped keeps its δ (its rows are restored after eac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -37,52 +41,48 @@ from mke_lightning.models.adapter import is_conv1d
 from mke_lightning.models.encoding import targets_token_ids, token_logprobs
 from mke_lightning.models.hooks import hidden_of, hooked, with_hidden
 from mke_lightning.models.padding import pad_batch, pad_id_of
+from mke_lightning.option_ranges import NonNegativeFloat, PositiveFloat, PositiveInt, check_group
 
 
 @dataclass(frozen=True)
 class TargetOptimization:
     """Target-vector optimisation (the editors' ``optimization`` group: ``--model.optimization.v_lr 2``)."""
 
-    v_num_grad_steps: int = 20
+    v_num_grad_steps: PositiveInt = 20
     """Adam steps of the target-vector optimisation, at most (no step on the last iteration; references: 20)."""
-    v_lr: float = 0.5
+    v_lr: PositiveFloat = 0.5
     """Adam learning rate of δ."""
-    kl_factor: float = 0.0625
+    kl_factor: NonNegativeFloat = 0.0625
     """Weight of the KL term on the "{subject} is a" prompt."""
-    v_weight_decay: float = 0.5
+    v_weight_decay: NonNegativeFloat = 0.5
     """Weight of ``‖δ‖ / ‖v_init‖²`` (summed over the optimised sites)."""
-    clamp_norm_factor: float = 4.0
+    clamp_norm_factor: PositiveFloat = 4.0
     """After every step δ is clamped to ``‖δ‖ ≤ clamp_norm_factor · ‖v_init‖`` (references: 4, 0.75 for GPT-2 XL and
     GPT-J)."""
-    early_stop_loss: float = 5e-2
+    early_stop_loss: NonNegativeFloat = 5e-2
     """A request stops once its loss is below this."""
-    batch_size: int = 64
+    batch_size: PositiveInt = 64
     """Requests whose target vectors are optimised together (the result does not depend on it; ROME optimises one
     request at a time)."""
-    nll_factor: float = 1.0
+    nll_factor: NonNegativeFloat = 1.0
     """Weight of the target NLL."""
-    kl_stop: float = 0.01
-    """Adaptive NLL only (PMET): a request whose target is already the argmax stops once its KL is below this."""
+    kl_stop: NonNegativeFloat = 0.01
+    """Adaptive NLL only (PMET): a request whose target is already the argmax stops once its weighted KL
+    ``kl_factor · KL`` is at most this (the PMET reference compares the weighted ``kl_loss`` with 0.01)."""
 
     def __post_init__(self):
-        for option in ("v_num_grad_steps", "batch_size"):
-            if getattr(self, option) < 1:
-                raise ValueError(f"model.optimization.{option} must be >= 1, got {getattr(self, option)}")
-        for option in ("v_lr", "clamp_norm_factor"):
-            if not getattr(self, option) > 0:
-                raise ValueError(f"model.optimization.{option} must be > 0, got {getattr(self, option)}")
-        for option in ("kl_factor", "v_weight_decay", "nll_factor", "kl_stop"):
-            if getattr(self, option) < 0:
-                raise ValueError(f"model.optimization.{option} must be >= 0, got {getattr(self, option)}")
+        check_group(self, "model.optimization")
 
 
 @dataclass
 class OptimizedTargets:
-    """Per site name: ``init[name]`` (``[n, d]``) and the optimised ``delta[name]``; ``losses`` per request."""
+    """Per site name: ``init[name]`` (``[n, d]``) and the optimised ``delta[name]``; per request, for each recorded
+    step, ``losses`` and the NLL factor ``nll_factors`` the loss was computed with."""
 
     init: dict[str, torch.Tensor]
     delta: dict[str, torch.Tensor]
     losses: list[list[float]]
+    nll_factors: list[list[float]] = field(default_factory=list)
 
     def target(self, site: str) -> torch.Tensor:
         return self.init[site] + self.delta[site]
@@ -110,6 +110,7 @@ def optimize_targets(model, tokenizer, requests: Sequence[Request], groups_of: d
     init: dict[str, list] = {s: [] for s in sites}
     delta: dict[str, list] = {s: [] for s in sites}
     losses: list[list[float]] = []
+    factors: list[list[float]] = []
     for start in range(0, len(requests), settings.batch_size):
         chunk = requests[start:start + settings.batch_size]
         result = _optimize_chunk(model, tokenizer, chunk, groups_of, kl_prompts, sites, settings, adaptive_nll)
@@ -117,8 +118,9 @@ def optimize_targets(model, tokenizer, requests: Sequence[Request], groups_of: d
             init[s].append(result.init[s])
             delta[s].append(result.delta[s])
         losses += result.losses
+        factors += result.nll_factors
     return OptimizedTargets({s: torch.cat(v) for s, v in init.items()}, {s: torch.cat(v) for s, v in delta.items()},
-                            losses)
+                            losses, factors)
 
 
 def _encode(tokenizer, requests, groups_of, kl_prompts, device):
@@ -157,6 +159,8 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
     seen: dict[str, torch.Tensor] = {}
     done = torch.zeros(n, dtype=torch.bool, device=device)
     history: list[list[float]] = [[] for _ in range(n)]
+    factor_history: list[list[float]] = [[] for _ in range(n)]
+    factor = torch.full((n,), cfg.nll_factor, device=device)  # NLL factor of the coming step, per request
     with torch.inference_mode(False), torch.enable_grad():
         # The first forward (δ = 0) gives v_init and the reference KL distribution.
         widths = {s: _site_width(model, s) for s in sites}
@@ -177,18 +181,18 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
             kl_logp = torch.log_softmax(logits[rows[is_kl], idx[is_kl]].float(), dim=-1)
             kl = (kl_logp.exp() * (kl_logp - init_logp)).sum(-1)
             decay = sum(deltas[s].norm(dim=-1) / init[s].norm(dim=-1).clamp(min=1e-12) ** 2 for s in sites)
-            factor = torch.full_like(nll, cfg.nll_factor)
-            if adaptive_nll:
-                argmax_ok = _targets_are_argmax(logits, labels, rewrite)
-                factor = torch.where(argmax_ok, 0.1 * cfg.nll_factor, factor)
-                done |= argmax_ok & (kl.detach() <= cfg.kl_stop)
             loss = factor * nll + cfg.kl_factor * kl + cfg.v_weight_decay * decay
             if not torch.isfinite(loss.detach()).all():
                 raise FloatingPointError("non-finite loss in the target-vector optimisation")
-            for r, value in enumerate(loss.detach().tolist()):
+            for r, (value, used) in enumerate(zip(loss.detach().tolist(), factor.tolist())):
                 if not done[r]:
                     history[r].append(value)
+                    factor_history[r].append(used)
             done |= loss.detach() < cfg.early_stop_loss
+            if adaptive_nll:  # PMET: decided on this step's logits, the new factor weighs the next step's loss
+                argmax_ok = _targets_are_argmax(logits, labels, rewrite)
+                done |= argmax_ok & (cfg.kl_factor * kl.detach() <= cfg.kl_stop)
+                factor = torch.where(argmax_ok, 0.1 * cfg.nll_factor, cfg.nll_factor)
             if bool(done.all()) or step == cfg.v_num_grad_steps - 1:
                 break
             frozen = {s: d.detach().clone() for s, d in deltas.items()}
@@ -202,7 +206,7 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
                     norm = d.norm(dim=-1, keepdim=True)
                     d.mul_(torch.where(norm > limit, limit / norm.clamp(min=1e-12), torch.ones_like(norm)))
     return OptimizedTargets({s: v.detach() for s, v in init.items()}, {s: d.detach() for s, d in deltas.items()},
-                            history)
+                            history, factor_history)
 
 
 def _site_width(model, site: str) -> int:

@@ -151,3 +151,28 @@ def test_mzsre_f1_protocol_end_to_end(tiny_models, tmp_path):
         assert {f"test/{metric}/{s}-{t}" for s in ("en", "de") for t in ("en", "de", "zh")} <= set(results)
     assert not any(k.startswith(("test/es/", "test/ps/")) and results[k] == results[k] for k in results)
     assert results["test/loc_f1/mono"] == 1.0 and callback.cases_scored == 4
+
+
+def test_data_stats_measures_reads_that_keep_nothing_and_counts_repeats_and_bad_views(tmp_path, capsys):
+    """`mke data stats` is how one finds out why a read keeps nothing: it gives the figures with the error."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"views": {"en": {"subject": "A", "prompt": "A is", "target_new": "B"}}}) + "\n")
+    out = tmp_path / "stats.json"
+    cli_main(["data", "stats", "--reader", "unified", "--path", str(bad), "--json", str(out)])
+    printed = capsys.readouterr().out
+    assert "ERROR: file" in printed and "0 of 1 records kept: 1 malformed" in printed
+    figures = json.loads(out.read_text())["path"]
+    assert figures["malformed_records_skipped"] == 1 and "field 'case_id'" in figures["first_malformed"][0]
+
+    view = {"subject": "A", "prompt": "A is", "target_new": "B"}
+    rows = [{"case_id": "a", "views": {"en": view, "de": view}}, {"case_id": "a", "views": {"en": view}},
+            {"case_id": "b", "views": {"en": view, "de": {**view, "target_new": ""}}}]
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = tmp_path / "d.yaml"
+    config.write_text(f"data:\n  class_path: mke_lightning.data.EditDataModule\n  init_args: {{test_path: {data}}}\n")
+    cli_main(["data", "stats", "--config", str(config), "--json", str(out)])
+    assert "| de | 1 | 100.0% | 1 | 1 |" in capsys.readouterr().out
+    figures = json.loads(out.read_text())["test"]
+    assert figures["cases_per_language"] == {"de": 1, "en": 2} and figures["duplicate_cases_skipped"] == 1
+    assert figures["malformed_views_skipped"] == {"de": 1} and "error" not in figures

@@ -1,5 +1,6 @@
 """Property: random malformed records given to the generic reader raise a DatasetFormatError naming the record and
-the raw field, never another exception and never a silent drop; valid records all come out."""
+the raw field, never another exception and never a silent drop; under the skip policy only the faulty view (or,
+for a record-level fault, the record) is skipped, with a count; valid records all come out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mke_lightning.data.readers import MappingReader
+from mke_lightning.data.reading import EmptyReadError
 from mke_lightning.data.schema import DatasetFormatError
 
 FIELDS = {
@@ -119,10 +121,29 @@ def test_malformed_record_is_named_never_crashes_never_dropped(tmp_path, data, n
     assert (err.file, err.record, err.field) == (str(path), bad, field), (kind, str(err))
     assert f"record {bad}" in str(err) and repr(field) in str(err)
 
-    # With the skip policy the one bad record is counted, every other record is kept.
+    _check_skip_policy(path, records, bad, kind, field)
+
+
+def _check_skip_policy(path, records, bad, kind, field):
+    """With the skip policy a fault inside one language block skips that view only (the record keeps its other
+    views); a fault of the record itself, or in its only view, skips the record; either is counted."""
+    bad_key = field.split(".")[0].split("[")[0]
+    record_level = kind in ("id", "record")
+    others = [] if record_level else [k for k in records[bad] if k not in ("id", bad_key)]
+    kept = [r["id"] for i, r in enumerate(records) if i != bad or others]
+    if not kept:
+        with pytest.raises(EmptyReadError, match="0 of 1 records kept: 1 malformed"):
+            READER.read(str(path), on_invalid_record="skip")
+        return
     cases, report = READER.read(str(path), on_invalid_record="skip")
-    assert len(cases) == n_records - 1 and len(report.invalid_records) == 1
-    assert [c.case_id for c in cases] == [r["id"] for i, r in enumerate(records) if i != bad]
+    assert [c.case_id for c in cases] == kept
+    if not record_level:
+        assert report.invalid_views == {{"cz": "cs"}.get(bad_key, bad_key): 1}
+    if others:
+        assert not report.invalid_records
+        assert sorted(cases[bad].views) == sorted({"cz": "cs"}.get(k, k) for k in others)
+    else:
+        assert len(report.invalid_records) == 1 and f"record {bad}" in report.invalid_records[0]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mke_lightning.data.readers import FieldMap, MappingReader, QAMap
+from mke_lightning.data.reading import EmptyReadError
 from mke_lightning.data.schema import QA, DatasetFormatError
 
 BLOCK_FIELDS = {
@@ -119,10 +120,16 @@ def test_errors_name_file_record_and_raw_field(tmp_path, mutate, field, message)
     with pytest.raises(DatasetFormatError, match=message) as info:
         _read(MappingReader(BLOCK_FIELDS), path)
     assert (info.value.file, info.value.record, info.value.field) == (path, 1, field)
-    # The same record is skipped and counted when configured so; the others are kept.
+    # Skipped and counted when configured so: the faulty view (the record's only one, except for the unknown
+    # language key "xx", which sits next to a good "en" view that is kept); the other records are kept.
     cases, report = _read(MappingReader(BLOCK_FIELDS), path, on_invalid_record="skip")
-    assert [c.case_id for c in cases] == ["0"] and len(report.invalid_records) == 1 and report.cases_read == 2
-    assert f"'{field}'" in report.invalid_records[0]
+    bad_key = "xx" if field == "xx" else "en"
+    assert report.invalid_views == {bad_key: 1} and f"'{field}'" in report.first_invalid_view[bad_key]
+    if field == "xx":
+        assert [c.case_id for c in cases] == ["0", "1"] and not report.invalid_records
+    else:
+        assert [c.case_id for c in cases] == ["0"] and len(report.invalid_records) == 1 and report.cases_read == 2
+        assert f"'{field}'" in report.invalid_records[0]
 
 
 def test_mapping_configuration_errors():
@@ -173,3 +180,76 @@ data:
     cases = dm.splits["test"]
     assert [c.views["de"].subject for c in cases] == ["Ada", "Bob"]
     assert cases[0].views["en"].neighborhood[1] == QA("Eve was born in", "Bern")
+
+
+# --- losses that used to be silent -----------------------------------------------------------------------------------
+
+UNIFIED_FIELDS = {"subject": "views.{lang}.subject", "prompt": "views.{lang}.prompt",
+                  "target_new": "views.{lang}.target_new"}
+
+
+def _unified(case_id="a"):
+    return {"case_id": case_id, "views": {"en": {"subject": "Ada", "prompt": "Ada lives in", "target_new": "Oslo",
+                                                 "id": f"en-{case_id}"},
+                                          "zh": {"subject": "艾达", "prompt": "艾达住在", "target_new": "奥斯陆"}}}
+
+
+def test_a_case_id_read_out_of_a_language_block_keeps_that_language(tmp_path):
+    """`views.en.id` as case_id used to mark `en` as "not a language" and drop every English view silently."""
+    path = _write(tmp_path / "u.json", [_unified("a"), _unified("b")])
+    cases, report = _read(MappingReader(UNIFIED_FIELDS, case_id="views.en.id"), path, languages=["en", "zh"])
+    assert [c.case_id for c in cases] == ["en-a", "en-b"] and all(sorted(c.views) == ["en", "zh"] for c in cases)
+    assert report.cases_per_language() == {"en": 2, "zh": 2}
+
+
+def test_a_case_id_path_that_misses_is_an_error_or_a_counted_skip_never_a_drop(tmp_path):
+    path = _write(tmp_path / "u.json", [_unified("a"), _unified("b")])
+    reader = MappingReader(UNIFIED_FIELDS, case_id="views.en.case_id")
+    with pytest.raises(DatasetFormatError, match="missing required field") as info:
+        _read(reader, path)
+    assert (info.value.file, info.value.record, info.value.field) == (path, 0, "views.en.case_id")
+    with pytest.raises(EmptyReadError, match="0 of 2 records kept: 2 malformed") as info:
+        _read(reader, path, on_invalid_record="skip")
+    assert "field 'views.en.case_id'" in str(info.value)
+
+
+def test_keys_read_as_other_fields_are_still_not_languages(tmp_path):
+    record = {"id": 7, "case": {"n": 1}, "en": _block(), "de": _block()}
+    cases, _ = _read(MappingReader(BLOCK_FIELDS, case_id="id", meta={"n": "case.n"}), _write(tmp_path / "k.json", [record]))
+    assert sorted(cases[0].views) == ["de", "en"] and cases[0].meta == {"n": 1}
+
+
+def test_a_malformed_block_is_skipped_alone_with_a_count(tmp_path):
+    records = [{"en": _block(), "de": _block()}, {"en": _block(), "de": _block(new="")}]
+    path = _write(tmp_path / "b.json", records)
+    cases, report = _read(MappingReader(BLOCK_FIELDS), path, languages=["en", "de"], on_invalid_record="skip",
+                          on_language_missing="error")
+    assert [sorted(c.views) for c in cases] == [["de", "en"], ["en"]]
+    assert report.invalid_views == {"de": 1} and not report.invalid_records
+    assert "record 1, field 'de.new': empty string" in report.first_invalid_view["de"]
+
+
+def test_per_language_files_skip_one_files_bad_view_only(tmp_path):
+    flat = {"subject": "subject", "prompt": "q", "target_new": "new"}
+    _write(tmp_path / "en.json", [{"subject": "Ada", "q": "Ada lives in", "new": "Oslo"}] * 2)
+    _write(tmp_path / "de.json", [{"subject": "Ada", "q": "Ada wohnt in", "new": "Oslo"}, {"subject": "Ada", "q": 3}])
+    cases, report = _read(MappingReader(flat, file_languages=["en", "de"]), str(tmp_path / "{lang}.json"),
+                          on_invalid_record="skip")
+    assert [sorted(c.views) for c in cases] == [["de", "en"], ["en"]] and report.invalid_views == {"de": 1}
+    assert report.first_invalid_view["de"].startswith(f"file {tmp_path / 'de.json'}, record 1, field 'q'")
+
+
+def test_a_repeated_case_id_through_a_reader(tmp_path):
+    path = _write(tmp_path / "d.json", [{"id": "x", "en": _block()}, {"id": "x", "en": _block("Bob")}])
+    reader = MappingReader(BLOCK_FIELDS, case_id="id")
+    with pytest.raises(DatasetFormatError, match="case_id 'x' repeats record 0") as info:
+        _read(reader, path)
+    assert (info.value.record, info.value.field) == (1, "case_id")
+    cases, report = _read(reader, path, on_duplicate_case="skip")
+    assert [c.views["en"].subject for c in cases] == ["Ada"] and len(report.duplicate_cases) == 1
+
+
+def test_an_unknown_file_language_is_an_option_error():
+    with pytest.raises(ValueError, match="file_languages") as info:
+        MappingReader({"subject": "s", "prompt": "p", "target_new": "t"}, file_languages=["en", "qq"])
+    assert "'qq'" in str(info.value)

@@ -98,3 +98,15 @@ def test_subject_derivation_trims_to_words_and_strips_punctuation():
     assert derive_subject("Le partenaire de Mary Lee était", ["Qui était le partenaire de Mary Lee ?",
                                                              "Où est née Mary Lee ?"], "fr") == "Mary Lee"
     assert derive_subject("abc", ["xyz"], "en") is None
+
+
+def test_a_malformed_language_record_skips_that_view_only(tmp_path):
+    zh = [dict(r) for r in SINGLE["zh"]]
+    del zh[1]["e_answer"]
+    root = _release(tmp_path, single={"en": SINGLE["en"], "zh": zh})
+    with pytest.raises(DatasetFormatError, match="missing required field") as info:
+        MLaKEReader(languages=["en", "zh"]).read(root, on_subject_missing="keep")
+    assert (info.value.record, info.value.field) == (1, "e_answer") and info.value.file.endswith("zh_qa.json")
+    cases, report = MLaKEReader(languages=["en", "zh"]).read(root, on_subject_missing="keep", on_invalid_record="skip")
+    assert [sorted(c.views) for c in cases] == [["en", "zh"], ["en"]]
+    assert report.invalid_views == {"zh": 1} and report.cases_per_language() == {"en": 2, "zh": 1}

@@ -1,0 +1,114 @@
+"""Short real ``mke fit`` runs of MEND on a tiny model: headline scalars only at their real steps, hyperparameters
+logged once with the data options and the seed, case counts in the results, and a run resumed from a mid-epoch
+checkpoint that continues in its run folder with exactly the validations of the uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboard.plugins.hparams import plugin_data_pb2
+
+from mke_lightning.cli import cli_main
+from mke_lightning.data.reading import write_edit_cases
+
+CONFIG = """
+seed_everything: 0
+trainer:
+  accelerator: cpu
+  devices: 1
+  max_steps: {steps}
+  val_check_interval: 4
+  check_val_every_n_epoch: null
+  num_sanity_val_steps: 0
+  enable_progress_bar: false
+  logger:
+    class_path: lightning.pytorch.loggers.TensorBoardLogger
+    init_args: {{save_dir: {root}, name: {name}, default_hp_metric: false}}
+  callbacks:
+    - class_path: mke_lightning.evaluation.EditEvaluationCallback
+      init_args: {{metrics: [es, ps, loc_f1], log_heatmaps: false}}
+    - class_path: lightning.pytorch.callbacks.ModelCheckpoint
+      init_args: {{every_n_train_steps: 3, save_top_k: -1, save_last: true}}
+model:
+  class_path: mke_lightning.editors.MendEditor
+  init_args: {{model_name_or_path: {model}, edit_lr: 0.05, meta: {{lr: 1.0e-3, max_outer: 4, max_loc: 2}}}}
+data:
+  class_path: mke_lightning.data.EditDataModule
+  init_args: {{train_path: {train}, val_path: {val}, languages: [en, zh], edit_languages: [en, zh], batch_size: 2}}
+"""
+
+HEADLINE = "val/es/mono"
+
+
+def _config(tmp_path: Path, tiny_models, small_cases, name: str, steps: int) -> str:
+    train, val = tmp_path / "train.jsonl", tmp_path / "val.jsonl"
+    if not train.exists():
+        write_edit_cases(small_cases[:5], train)  # 3 batches an epoch: step 3 is mid-way through epoch 1
+        write_edit_cases(small_cases[5:8], val)
+    path = tmp_path / f"{name}-{steps}.yaml"
+    path.write_text(CONFIG.format(steps=steps, root=tmp_path / "runs", name=name, model=tiny_models["gpt2"],
+                                  train=train, val=val))
+    return str(path)
+
+
+def _scalars(run_dir: Path, tag: str) -> list[tuple[int, float]]:
+    events = EventAccumulator(str(run_dir), size_guidance={"scalars": 0}).Reload()
+    return [(e.step, e.value) for e in events.Scalars(tag)] if tag in events.Tags()["scalars"] else []
+
+
+def _hparams_summaries(run_dir: Path) -> list[dict]:
+    """The HParams session-start records of a run folder, as ``{name: value}``."""
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+
+    found = []
+    for file in sorted(run_dir.glob("events.out.tfevents*")):
+        for event in EventFileLoader(str(file)).Load():
+            for value in event.summary.value:
+                if value.tag == "_hparams_/session_start_info":
+                    data = plugin_data_pb2.HParamsPluginData.FromString(value.metadata.plugin_data.content)
+                    found.append({k: v.string_value or v.number_value for k, v in
+                                  data.session_start_info.hparams.items()})
+    return found
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory, tiny_models, small_cases):
+    tmp_path = tmp_path_factory.mktemp("fit")
+    cli_main(["fit", "--config", _config(tmp_path, tiny_models, small_cases, "full", 8)])
+    return tmp_path, tmp_path / "runs" / "full" / "version_0"
+
+
+def test_headline_scalars_only_at_their_steps_and_hparams_once(full_run):
+    _, run = full_run
+    steps = [step for step, _ in _scalars(run, HEADLINE)]
+    # One point per validation (Lightning logs validation at the last completed optimizer step: 3 and 7 of the
+    # validations after steps 4 and 8), and none at step 0 from hyperparameter logging.
+    assert steps == [3, 7]
+    summaries = _hparams_summaries(run)
+    assert len(summaries) == 1
+    params = summaries[0]
+    assert params["data/languages"] and str(params["data/train_path"]).endswith("train.jsonl")
+    assert params["seed_everything"] == "0" and params["editor"] == "MendEditor"
+
+
+def test_results_count_the_cases_behind_each_language(full_run):
+    _, run = full_run
+    results = json.loads((run / "edit_metrics.json").read_text())
+    assert results["cases_scored"] == 6  # 3 val cases x 2 source languages
+    assert results["case_counts"]["val"]["edited"] == {"en": 3, "zh": 3}
+    assert results["case_counts"]["val"]["scored"] == {"en-en": 3, "en-zh": 3, "zh-en": 3, "zh-zh": 3}
+
+
+def test_resume_from_a_mid_epoch_checkpoint_is_exact_and_stays_in_its_folder(full_run, tiny_models, small_cases):
+    tmp_path, full = full_run
+    cli_main(["fit", "--config", _config(tmp_path, tiny_models, small_cases, "cut", 3)])
+    cut = tmp_path / "runs" / "cut" / "version_0"
+    ckpt = cut / "checkpoints" / "last.ckpt"
+    cli_main(["fit", "--config", _config(tmp_path, tiny_models, small_cases, "cut", 8), "--ckpt_path", str(ckpt)])
+    assert not (tmp_path / "runs" / "cut" / "version_1").exists()  # continued in its own run folder
+    for tag in (HEADLINE, "val/ps/mono", "val/loc_f1/mono", "val/es/cross"):
+        assert _scalars(cut, tag) == _scalars(full, tag), tag
+    assert len(_scalars(full, HEADLINE)) == 2
