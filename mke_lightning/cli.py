@@ -1,6 +1,6 @@
 """The ``mke`` command: one table of verbs (:data:`VERBS`) that dispatches and feeds ``mke --help``.
 
-* ``fit``, ``validate``, ``test``, ``predict``: Lightning's verbs through :class:`~mke_lightning.experiment.MkeCLI`
+* ``fit``, ``validate``, ``test``: Lightning's verbs through :class:`~mke_lightning.experiment.MkeCLI`
   (subclass mode for the model — any LightningModule of the package, editors included — and the data; configs
   compose, later files win; ``--print_config`` and ``--model.help CLASS`` work as in Lightning).
 * every other verb is one typed function in :mod:`mke_lightning.commands`; its parser is built from the function's
@@ -44,7 +44,9 @@ VERBS: dict[str, Verb] = {
     "fit": Verb("train a learned editor (MEND, ...) or pretrain a world model: mke fit --config configs/mend_sss.yaml"),
     "validate": Verb("edit and score the validation cases (a trained editor: --ckpt_path)"),
     "test": Verb("edit and score the test cases: ES/PS/NS/QS for every source->target language pair"),
-    "predict": Verb("Lightning's predict loop over an experiment config"),
+    "edit": Verb("edit one fact; the model's answers before and after, in every language of the case",
+                 "mke_lightning.commands.edit", ("edit",), experiment=True,
+                 usage="mke edit --config configs/rome.yaml --subject S --prompt P --target_new T"),
     "world": Verb("generate the synthetic world (generate); a model's fact recall on it (recall)",
                   "mke_lightning.commands.world", ("generate", "recall")),
     "data": Verb("what a data config or a reader reads, per split and language (stats)",

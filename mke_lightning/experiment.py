@@ -50,6 +50,12 @@ class MkeCLI(LightningCLI):
         super().__init__(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
                          args=args, run=run, **kwargs)
 
+    @staticmethod
+    def subcommands() -> dict[str, set[str]]:
+        """Lightning's verbs less ``predict``: an editor has no forward pass to predict with; what an edit makes the
+        model answer is scored by ``validate`` / ``test``."""
+        return {verb: args for verb, args in LightningCLI.subcommands().items() if verb != "predict"}
+
     def before_instantiate_classes(self) -> None:
         """Every number of the parsed config checked before anything is built: finite, and in the range its option
         declares (:mod:`mke_lightning.option_ranges`), each refusal naming the option by its config key."""
@@ -169,4 +175,8 @@ def split_config_args(argv: Sequence[str], usage: str,
 def experiment_cli(configs: Sequence[str], overrides: Sequence[str] = ()) -> MkeCLI:
     """The experiment of ``configs`` with ``overrides`` applied after them (as ``mke test`` reads its command line),
     built but not run: what ``mke bench`` and ``mke reach`` work on."""
-    return MkeCLI(args=[x for c in configs for x in ("--config", c)] + list(overrides), run=False)
+    argv, sys.argv = sys.argv, sys.argv[:1]  # the verb's own arguments are not the experiment's (and not warned of)
+    try:
+        return MkeCLI(args=[x for c in configs for x in ("--config", c)] + list(overrides), run=False)
+    finally:
+        sys.argv = argv

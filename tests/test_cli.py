@@ -122,3 +122,12 @@ def test_split_config_args_routes_configs_overrides_and_verb_options():
     assert rest == ["--cases", "3", "--split", "val"]
     with pytest.raises(FileNotFoundError, match="mke reach --config X.yaml"):
         split_config_args(["--cases", "3"], "mke reach --config X.yaml")
+
+
+def test_predict_is_not_offered(capsys):
+    """Editors have no forward pass to predict with: ``mke predict`` is an unknown verb, and help does not list it."""
+    cli_main(["--help"])
+    assert "predict" not in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(["predict", "--config", "configs/ft_m.yaml"])
+    assert exit_info.value.code == 2 and "unknown verb 'predict'" in capsys.readouterr().err

@@ -38,6 +38,7 @@ from lightning.pytorch.callbacks import Callback
 from mke_lightning.evaluation.hparams_log import log_hparams
 from mke_lightning.evaluation.loop import EditLoop
 from mke_lightning.evaluation.run_counts import counts_summary, unscored_metrics
+from mke_lightning.evaluation.summary import headline_summary
 from mke_lightning.metrics import CrossLingualMetrics
 from mke_lightning.option_ranges import PositiveInt
 
@@ -166,6 +167,9 @@ class EditEvaluationCallback(Callback):
                 log.log(level, "%s/%s: not reported, %s", stage, metric, why)
             log.info("%s: %s", stage, counts_summary(counts))
             self._write_results(trainer)
+            pl_module.print(headline_summary(values, stage, collection.metric_names, self.cases_scored,
+                                             self._run_dir(trainer),
+                                             trainer.global_step if trainer.state.fn == "fit" else None))
         if trainer.is_global_zero and trainer.logger is not None:
             self._log_figures(trainer, collection, stage)
             if stage not in self._hparams_logged:
@@ -185,10 +189,14 @@ class EditEvaluationCallback(Callback):
             params["data"] = dict(data)
         return params
 
+    @staticmethod
+    def _run_dir(trainer) -> str | None:
+        return trainer.logger.log_dir if trainer.logger is not None and trainer.logger.log_dir else None
+
     def _write_results(self, trainer) -> None:
         path = self.results_path
-        if path is None and trainer.logger is not None and trainer.logger.log_dir:
-            path = os.path.join(trainer.logger.log_dir, "edit_metrics.json")
+        if path is None and self._run_dir(trainer):
+            path = os.path.join(self._run_dir(trainer), "edit_metrics.json")
         if path:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             with open(path, "w", encoding="utf-8") as fh:
@@ -196,8 +204,11 @@ class EditEvaluationCallback(Callback):
                            "not_scored": {k: v for k, v in self.not_scored.items() if v}, **self.results}, fh, indent=1)
 
     def _log_figures(self, trainer, collection: CrossLingualMetrics, stage: str) -> None:
+        """Each metric's src×tgt matrix as a TensorBoard image and as ``heatmaps/{stage}_{metric}.png`` in the run
+        folder (the last evaluation of a stage overwrites its file)."""
         experiment = getattr(trainer.logger, "experiment", None)
-        if not self.log_heatmaps or not hasattr(experiment, "add_figure"):
+        run_dir = self._run_dir(trainer)
+        if not self.log_heatmaps or (not hasattr(experiment, "add_figure") and run_dir is None):
             return
         from mke_lightning.evaluation.heatmap import matrix_figure
 
@@ -206,7 +217,21 @@ class EditEvaluationCallback(Callback):
             if torch.isnan(matrix).all():
                 continue
             fig = matrix_figure(matrix, collection.src, collection.tgt, f"{stage} {metric}")
-            experiment.add_figure(f"{stage}/{metric}/matrix", fig, global_step=trainer.global_step)
+            if run_dir is not None:
+                os.makedirs(os.path.join(run_dir, "heatmaps"), exist_ok=True)
+                fig.savefig(os.path.join(run_dir, "heatmaps", f"{stage}_{metric}.png"), dpi=100, bbox_inches="tight")
+            if hasattr(experiment, "add_figure"):
+                experiment.add_figure(f"{stage}/{metric}/matrix", fig, global_step=trainer.global_step)
+            else:
+                import matplotlib.pyplot as plt
+
+                plt.close(fig)
+
+    def on_fit_end(self, trainer, pl_module):
+        checkpoint = getattr(trainer, "checkpoint_callback", None)
+        if trainer.is_global_zero and checkpoint is not None and checkpoint.dirpath:
+            pl_module.print(f"checkpoints: {checkpoint.dirpath}"
+                            + (f" (best: {checkpoint.best_model_path})" if checkpoint.best_model_path else ""))
 
     def on_validation_epoch_end(self, trainer, pl_module):
         self._finish(trainer, pl_module, "val")

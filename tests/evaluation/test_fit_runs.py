@@ -4,6 +4,8 @@ checkpoint that continues in its run folder with exactly the validations of the 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -29,7 +31,7 @@ trainer:
     init_args: {{save_dir: {root}, name: {name}, default_hp_metric: false}}
   callbacks:
     - class_path: mke_lightning.evaluation.EditEvaluationCallback
-      init_args: {{metrics: [es, ps, loc_f1], log_heatmaps: false}}
+      init_args: {{metrics: [es, ps, loc_f1], log_heatmaps: {heatmaps}}}
     - class_path: lightning.pytorch.callbacks.ModelCheckpoint
       init_args: {{every_n_train_steps: 3, save_top_k: -1, save_last: true}}
 model:
@@ -43,14 +45,14 @@ data:
 HEADLINE = "val/es/mono"
 
 
-def _config(tmp_path: Path, tiny_models, small_cases, name: str, steps: int) -> str:
+def _config(tmp_path: Path, tiny_models, small_cases, name: str, steps: int, heatmaps: bool = False) -> str:
     train, val = tmp_path / "train.jsonl", tmp_path / "val.jsonl"
     if not train.exists():
         write_edit_cases(small_cases[:5], train)  # 3 batches an epoch: step 3 is mid-way through epoch 1
         write_edit_cases(small_cases[5:8], val)
     path = tmp_path / f"{name}-{steps}.yaml"
     path.write_text(CONFIG.format(steps=steps, root=tmp_path / "runs", name=name, model=tiny_models["gpt2"],
-                                  train=train, val=val))
+                                  train=train, val=val, heatmaps=str(heatmaps).lower()))
     return str(path)
 
 
@@ -77,12 +79,14 @@ def _hparams_summaries(run_dir: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory, tiny_models, small_cases):
     tmp_path = tmp_path_factory.mktemp("fit")
-    cli_main(["fit", "--config", _config(tmp_path, tiny_models, small_cases, "full", 8)])
-    return tmp_path, tmp_path / "runs" / "full" / "version_0"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        cli_main(["fit", "--config", _config(tmp_path, tiny_models, small_cases, "full", 8, heatmaps=True)])
+    return tmp_path, tmp_path / "runs" / "full" / "version_0", printed.getvalue()
 
 
 def test_headline_scalars_only_at_their_steps_and_hparams_once(full_run):
-    _, run = full_run
+    _, run, _ = full_run
     steps = [step for step, _ in _scalars(run, HEADLINE)]
     # One point per validation (Lightning logs validation at the last completed optimizer step: 3 and 7 of the
     # validations after steps 4 and 8), and none at step 0 from hyperparameter logging.
@@ -95,7 +99,7 @@ def test_headline_scalars_only_at_their_steps_and_hparams_once(full_run):
 
 
 def test_results_count_the_cases_behind_each_language(full_run):
-    _, run = full_run
+    _, run, _ = full_run
     results = json.loads((run / "edit_metrics.json").read_text())
     assert results["cases_scored"] == 6  # 3 val cases x 2 source languages
     assert results["case_counts"]["val"]["edited"] == {"en": 3, "zh": 3}
@@ -103,7 +107,7 @@ def test_results_count_the_cases_behind_each_language(full_run):
 
 
 def test_resume_from_a_mid_epoch_checkpoint_is_exact_and_stays_in_its_folder(full_run, tiny_models, small_cases):
-    tmp_path, full = full_run
+    tmp_path, full, _ = full_run
     cli_main(["fit", "--config", _config(tmp_path, tiny_models, small_cases, "cut", 3)])
     cut = tmp_path / "runs" / "cut" / "version_0"
     ckpt = cut / "checkpoints" / "last.ckpt"
@@ -112,3 +116,23 @@ def test_resume_from_a_mid_epoch_checkpoint_is_exact_and_stays_in_its_folder(ful
     for tag in (HEADLINE, "val/ps/mono", "val/loc_f1/mono", "val/es/cross"):
         assert _scalars(cut, tag) == _scalars(full, tag), tag
     assert len(_scalars(full, HEADLINE)) == 2
+
+
+def test_runs_say_what_they_measured_and_where(full_run):
+    """Heatmap PNGs in the run folder; each validation's headline line and the checkpoint folder printed."""
+    _, run, printed = full_run
+    lines = [line for line in printed.splitlines() if line.startswith("val @ step")]
+    assert [line.split(" (")[0] for line in lines] == ["val @ step 4", "val @ step 8"]
+    assert all("(6 edits): es " in line and line.endswith(f"→ {run}") for line in lines)
+    assert f"checkpoints: {run / 'checkpoints'}" in printed
+    pngs = sorted(p.name for p in (run / "heatmaps").glob("*.png"))
+    assert pngs == ["val_es.png", "val_loc_f1.png", "val_ps.png"]
+    assert all((run / "heatmaps" / p).stat().st_size > 1000 for p in pngs)
+
+
+def test_headline_summary_line():
+    from mke_lightning.evaluation.summary import headline_summary
+
+    values = {"val/es/mono": 1.0, "val/es/cross": 0.11607, "val/ps/mono": 0.8646}
+    assert headline_summary(values, "val", ["es", "ps", "qs"], 16, "runs/x/version_0", step=9) == \
+        "val @ step 9 (16 edits): es 1.000 / 0.116 · ps 0.865 / – (mono / cross) → runs/x/version_0"
