@@ -72,12 +72,6 @@ class MetaTraining(EditorTraining):
             raise ValueError(f"model.meta.outer must be paraphrases, cross_lingual or all, got {self.outer!r}")
         if self.loc_scope not in ("edit", "all"):
             raise ValueError(f"model.meta.loc_scope must be edit or all, got {self.loc_scope!r}")
-        for name in ("max_outer", "max_loc"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise ValueError(f"model.meta.{name} must be >= 1 or null, got {value}")
-        if not 0.0 <= self.sss_weight <= 1.0:
-            raise ValueError(f"model.meta.sss_weight (C) must be in [0, 1], got {self.sss_weight}")
 
 
 class GradientEditor(TrainedEditor):
