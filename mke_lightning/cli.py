@@ -38,6 +38,8 @@ class Verb:
     functions: tuple[str, ...] = ()
     experiment: bool = False
     usage: str = ""
+    #: the function parameter (a list) that takes the verb's leading positional arguments (``mke compare A B``)
+    positional: str | None = None
 
 
 VERBS: dict[str, Verb] = {
@@ -47,6 +49,9 @@ VERBS: dict[str, Verb] = {
     "edit": Verb("edit one fact; the model's answers before and after, in every language of the case",
                  "mke_lightning.commands.edit", ("edit",), experiment=True,
                  usage="mke edit --config configs/rome.yaml --subject S --prompt P --target_new T"),
+    "compare": Verb("runs side by side: one row per configuration (seeds as mean ± std), heatmaps, a bar chart",
+                    "mke_lightning.commands.compare", ("compare",),
+                    usage="mke compare runs/rome runs/memit", positional="runs"),
     "world": Verb("generate the synthetic world (generate); a model's fact recall on it (recall)",
                   "mke_lightning.commands.world", ("generate", "recall")),
     "data": Verb("what a data config or a reader reads, per split and language (stats)",
@@ -89,8 +94,9 @@ def _parser_for(function, name: str, skip: set[str]):
     return parser
 
 
-def run_verb(name: str, argv: Sequence[str]) -> object:
-    """Parse ``argv`` for the function verb ``name`` and call it; returns what the function returns."""
+def parse_verb(name: str, argv: Sequence[str]):
+    """Parse ``argv`` for the function verb ``name`` without running it: ``(function, keyword arguments)``
+    (what ``mke`` would call; the docs test parses every documented command this way)."""
     verb = VERBS[name]
     configs: list[str] = []
     overrides: list[str] = []
@@ -105,9 +111,16 @@ def run_verb(name: str, argv: Sequence[str]) -> object:
     module = importlib.import_module(verb.module)
     functions = {f: getattr(module, f) for f in verb.functions}
     extra = {"config": configs, "overrides": overrides} if verb.experiment else {}
+    if verb.positional:
+        leading = next((i for i, arg in enumerate(rest) if arg.startswith("-")), len(rest))
+        if leading == 0 and not any(a in ("-h", "--help") for a in rest):
+            raise UnknownVerbError(f"mke {name}: give at least one {verb.positional.rstrip('s')} ({verb.usage})")
+        extra[verb.positional], rest = rest[:leading], rest[leading:]
+        skip = skip | {verb.positional}
     if verb.functions == (name,):
-        cfg = _parser_for(functions[name], f"mke {name}", skip).parse_args(rest)
-        return functions[name](**cfg.as_dict(), **extra)
+        prog = f"mke {name}" + (f" {verb.positional.upper()}..." if verb.positional else "")
+        cfg = _parser_for(functions[name], prog, skip).parse_args(rest)
+        return functions[name], {**cfg.as_dict(), **extra}
     from jsonargparse import ArgumentParser
 
     parser = ArgumentParser(prog=f"mke {name}", description=verb.help + (EXPERIMENT_NOTE if verb.experiment else ""),
@@ -118,7 +131,13 @@ def run_verb(name: str, argv: Sequence[str]) -> object:
                            help=(fn.__doc__ or "").strip().split("\n")[0])
     cfg = parser.parse_args(rest)
     chosen = cfg.subcommand
-    return functions[chosen](**cfg[chosen].as_dict(), **extra)
+    return functions[chosen], {**cfg[chosen].as_dict(), **extra}
+
+
+def run_verb(name: str, argv: Sequence[str]) -> object:
+    """Parse ``argv`` for the function verb ``name`` and call it; returns what the function returns."""
+    function, kwargs = parse_verb(name, argv)
+    return function(**kwargs)
 
 
 def _known_classes(base: type) -> list[str]:

@@ -56,6 +56,28 @@ class MkeCLI(LightningCLI):
         model answer is scored by ``validate`` / ``test``."""
         return {verb: args for verb, args in LightningCLI.subcommands().items() if verb != "predict"}
 
+    def _prepare_subcommand_parser(self, klass: type, subcommand: str, **kwargs):
+        """Lightning's, with ``verbose`` off by default for ``validate`` / ``test``: the evaluation callback ends
+        with its own mono/cross summary and the run folder, not a table of every language pair (those are in
+        ``edit_metrics.json`` and the heatmaps); ``--verbose true`` brings Lightning's table back."""
+        parser = super()._prepare_subcommand_parser(klass, subcommand, **kwargs)
+        if subcommand in ("validate", "test"):
+            parser.set_defaults(verbose=False)
+        return parser
+
+    def _instantiate_trainer(self, config: dict, callbacks: list):
+        """Lightning's, with :func:`~mke_lightning.evaluation.progress.default_progress_bar` as the default bar
+        (a config that names a progress bar, or turns it off, is left as it is)."""
+        from lightning.pytorch.callbacks import ProgressBar
+
+        from mke_lightning.evaluation.progress import default_progress_bar
+
+        listed = config.get("callbacks") or []
+        given = (listed if isinstance(listed, list) else [listed]) + list(callbacks)
+        if config.get("enable_progress_bar", True) is not False and not any(isinstance(c, ProgressBar) for c in given):
+            callbacks = [*callbacks, default_progress_bar()]
+        return super()._instantiate_trainer(config, callbacks)
+
     def before_instantiate_classes(self) -> None:
         """Every number of the parsed config checked before anything is built: finite, and in the range its option
         declares (:mod:`mke_lightning.option_ranges`), each refusal naming the option by its config key."""

@@ -10,7 +10,7 @@ import torch
 from mke_lightning.cli import cli_main
 from mke_lightning.commands.edit import edit_one, format_rows
 from mke_lightning.data.reading import write_edit_cases
-from mke_lightning.editors import FTMEditor
+from mke_lightning.editors import EDITORS, FTMEditor
 
 
 def test_edit_one_shows_every_question_before_and_after_and_restores(tiny_models, small_cases):
@@ -56,3 +56,19 @@ def test_mke_edit_errors_name_what_is_missing(args, expected, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli_main(["edit", "--config", "configs/unedited.yaml", *args])
     assert exit_info.value.code in (1, 2) and expected in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", sorted(EDITORS))
+def test_mke_edit_works_for_every_registered_editor(name, tiny_models, small_cases):
+    cls = EDITORS[name]
+    editor = cls(model_name_or_path=tiny_models["gpt2"], **cls.fast_test_options)
+    editor.configure_model()
+    before = {k: v.clone() for k, v in editor.base_model.state_dict().items()}
+    case = small_cases[0]
+    rows = edit_one(editor, case, "en", max_new_tokens=2)
+    questions = sum(1 + len(v.paraphrases) + len(v.neighborhood) + len(v.multihop) for v in case.views.values())
+    assert len(rows) == questions
+    prompt_row = next(r for r in rows if r.lang == "en" and r.kind == "prompt")
+    moved = prompt_row.logp_new[1] != prompt_row.logp_new[0]
+    assert moved == (name != "unedited"), "the edit must move log P(target_new) on its prompt (and no-op: not)"
+    assert all(torch.equal(before[k], v) for k, v in editor.base_model.state_dict().items())

@@ -49,8 +49,8 @@ def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=Fa
     coll = CrossLingualMetrics(metrics, src_langs, tgt_langs)
     loop = EditLoop("single", metrics=metrics, scoring_batch_size=batch_size)
 
-    def record(src, case, values):
-        for metric, per_lang in values.items():
+    def record(src, case, scored):
+        for metric, per_lang in scored.values.items():
             for tgt, v in per_lang.items():
                 coll.update(metric, src, tgt, v)
 

@@ -19,7 +19,10 @@ heatmap. The hyperparameters (the editor's, the evaluation's, the data's and the
 for the HParams tab, naming the headline metrics whose scalars it shows (no extra metric points at step 0).
 ``edit_metrics.json`` holds the values, the number of cases behind each language and pair (synced across
 processes) and the metrics the data could not give (e.g. ES/PS without ``target_true``), each with the reason,
-which is also logged. A stage that scored no case is an error.
+which is also logged. Next to it, ``edit_cases_{stage}.jsonl`` holds one row per (case, source, target language):
+the case's prompt and targets in that language, its metric values, what the edited model generated on the prompt,
+paraphrases, neighbours and multi-hop questions, and log P(new) / log P(true) behind ES and PS (gathered from every
+process under DDP; each evaluation of a stage overwrites its file). A stage that scored no case is an error.
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ import lightning as L
 import torch
 from lightning.pytorch.callbacks import Callback
 
+from mke_lightning.evaluation.case_rows import gather_rows, rows_for_case, write_rows
+from mke_lightning.evaluation.case_scoring import CaseScore
 from mke_lightning.evaluation.hparams_log import log_hparams
 from mke_lightning.evaluation.loop import EditLoop
 from mke_lightning.evaluation.run_counts import counts_summary, unscored_metrics
-from mke_lightning.evaluation.summary import headline_summary
+from mke_lightning.evaluation.summary import headline_summary, summary_table
 from mke_lightning.metrics import CrossLingualMetrics
 from mke_lightning.option_ranges import PositiveInt
 
@@ -58,6 +63,7 @@ class EditEvaluationCallback(Callback):
         scoring_batch_size: PositiveInt = 256,
         log_heatmaps: bool = True,
         results_path: str | None = None,
+        case_rows: bool = True,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -72,6 +78,7 @@ class EditEvaluationCallback(Callback):
             log_heatmaps: log each metric's src×tgt matrix as a TensorBoard image.
             results_path: also write ``{stage: {key: value}}`` as JSON here at the end of each evaluation epoch
                 (``None``: into the logger's run directory as ``edit_metrics.json`` when there is a logger).
+            case_rows: write the per-case rows (``edit_cases_{stage}.jsonl``) next to the results file.
         """
         super().__init__()
         self.loop = EditLoop(mode, sequential_every, metrics, max_new_tokens, scoring_batch_size)
@@ -86,6 +93,8 @@ class EditEvaluationCallback(Callback):
         self.not_scored: dict[str, dict[str, str]] = {}
         self._hparams_logged: set[str] = set()
         self._pending: list = []
+        self.case_rows = case_rows
+        self._rows: list[dict] = []
 
     # ---- set-up ---------------------------------------------------------------------------------------------
     def _languages(self, trainer: L.Trainer) -> tuple[list[str], list[str]]:
@@ -104,6 +113,7 @@ class EditEvaluationCallback(Callback):
             collection = CrossLingualMetrics(self.metric_names, src, tgt).to(pl_module.device)
         self.collections[stage] = collection
         self._pending = []
+        self._rows = []
         self.cases_scored = 0
 
     def on_validation_epoch_start(self, trainer, pl_module):
@@ -116,11 +126,13 @@ class EditEvaluationCallback(Callback):
     def _record(self, stage: str):
         collection = self.collections[stage]
 
-        def record(src: str, case, values: dict[str, dict[str, float]]) -> None:
-            for metric, per_lang in values.items():
+        def record(src: str, case, scored: CaseScore) -> None:
+            for metric, per_lang in scored.values.items():
                 for tgt, value in per_lang.items():
                     collection.update(metric, src, tgt, value)
             collection.count_case(src, [t for t in collection.tgt if t in case.views])
+            if self.case_rows:
+                self._rows.extend(rows_for_case(stage, src, case, scored))
 
         return record
 
@@ -155,6 +167,7 @@ class EditEvaluationCallback(Callback):
         values = collection.compute(stage)
         self.results[stage], self.case_counts[stage] = values, counts
         self.not_scored[stage] = unscored_metrics(collection)
+        rows = gather_rows(self._rows, trainer.global_step) if self.case_rows else []
         # The metric states are already synced across processes by torchmetrics: no second reduction (and no
         # warning per key recommending one).
         with warnings.catch_warnings():
@@ -166,10 +179,15 @@ class EditEvaluationCallback(Callback):
             for metric, why in self.not_scored[stage].items():
                 log.log(level, "%s/%s: not reported, %s", stage, metric, why)
             log.info("%s: %s", stage, counts_summary(counts))
-            self._write_results(trainer)
-            pl_module.print(headline_summary(values, stage, collection.metric_names, self.cases_scored,
-                                             self._run_dir(trainer),
-                                             trainer.global_step if trainer.state.fn == "fit" else None))
+            path = self._write_results(trainer)
+            if path and self.case_rows:
+                write_rows(rows, os.path.join(os.path.dirname(os.path.abspath(path)), f"edit_cases_{stage}.jsonl"))
+            if trainer.state.fn == "fit":
+                pl_module.print(headline_summary(values, stage, collection.metric_names, self.cases_scored,
+                                                 self._run_dir(trainer), trainer.global_step))
+            else:
+                pl_module.print(summary_table(values, stage, collection.metric_names, counts,
+                                              os.path.dirname(os.path.abspath(path)) if path else None))
         if trainer.is_global_zero and trainer.logger is not None:
             self._log_figures(trainer, collection, stage)
             if stage not in self._hparams_logged:
@@ -193,7 +211,8 @@ class EditEvaluationCallback(Callback):
     def _run_dir(trainer) -> str | None:
         return trainer.logger.log_dir if trainer.logger is not None and trainer.logger.log_dir else None
 
-    def _write_results(self, trainer) -> None:
+    def _write_results(self, trainer) -> str | None:
+        """Write ``edit_metrics.json`` (or ``results_path``); returns where (``None``: nowhere to write)."""
         path = self.results_path
         if path is None and self._run_dir(trainer):
             path = os.path.join(self._run_dir(trainer), "edit_metrics.json")
@@ -202,6 +221,7 @@ class EditEvaluationCallback(Callback):
             with open(path, "w", encoding="utf-8") as fh:
                 json.dump({"cases_scored": self.cases_scored, "case_counts": self.case_counts,
                            "not_scored": {k: v for k, v in self.not_scored.items() if v}, **self.results}, fh, indent=1)
+        return path
 
     def _log_figures(self, trainer, collection: CrossLingualMetrics, stage: str) -> None:
         """Each metric's src×tgt matrix as a TensorBoard image and as ``heatmaps/{stage}_{metric}.png`` in the run

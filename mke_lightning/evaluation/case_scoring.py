@@ -8,9 +8,10 @@ Three steps, so each caller (the evaluation loop, ``mke bench``, ``mke edit``) a
    prompt (NS, QS, rel_f1, gen_f1, loc_f1), across cases and languages, with each case's index ranges into them;
 2. :func:`run_queries`: **one** batched ``target_logprobs`` call and **one** batched ``greedy`` call on the
    scoring LM;
-3. :func:`case_values` (pure): per case, ``{metric: {target_lang: value}}``.
+3. :func:`case_values` (pure): per case, ``{metric: {target_lang: value}}``; :func:`case_outputs` (pure): per
+   case and target language, what the model generated and the log-probabilities behind ES/PS (the per-case rows).
 
-:func:`score_cases` chains them. Pre-edit answers for loc_f1 come from :func:`pre_edit_answers`, computed once per
+:func:`score_cases` chains them into one :class:`CaseScore` per case. Pre-edit answers for loc_f1 come from :func:`pre_edit_answers`, computed once per
 case (not once per source language).
 """
 
@@ -53,6 +54,21 @@ class QueryResults:
 
     logps: torch.Tensor
     answers: list[str]
+
+
+#: What each query kind of a view is called in the per-case rows (teacher-forced contrasts and greedy answers).
+_ROW_KEYS = {"es": "prompt", "ps": "paraphrases", "rel_f1": "prompt", "gen_f1": "paraphrases", "nb": "neighborhood",
+             "qs": "multihop"}
+
+
+@dataclass
+class CaseScore:
+    """One case scored after one applied edit: ``values`` = ``{metric: {target_lang: value}}``; ``outputs`` =
+    ``{target_lang: {"generated": {kind: [answer, ...]}, "logp": {kind: [[log P(new), log P(true)], ...]}}}`` with
+    kind one of prompt, paraphrases, neighborhood, multihop (only the queries its metrics asked)."""
+
+    values: dict[str, dict[str, float]]
+    outputs: dict[str, dict[str, dict[str, list]]]
 
 
 def plan_queries(cases: Sequence[EditCase], langs: Sequence[str], metrics: Sequence[str]) -> QueryPlan:
@@ -146,12 +162,33 @@ def case_values(plan: QueryPlan, results: QueryResults,
     return out
 
 
+def case_outputs(plan: QueryPlan, results: QueryResults) -> list[dict[str, dict[str, dict[str, list]]]]:
+    """Per case of ``plan``, per target language, the greedy answers and the (new, true) log-probabilities of its
+    queries (see :class:`CaseScore`)."""
+    logps = results.logps.tolist()
+    out = []
+    for case_ranges in plan.ranges:
+        per_lang: dict[str, dict[str, dict[str, list]]] = {}
+        for lang, item in case_ranges.items():
+            generated: dict[str, list] = {}
+            contrast: dict[str, list] = {}
+            for key, (s, e) in item.items():
+                if key in ("es", "ps"):
+                    contrast[_ROW_KEYS[key]] = logps[s:e]
+                else:
+                    generated[_ROW_KEYS[key]] = results.answers[s:e]
+            per_lang[lang] = {"generated": generated, "logp": contrast}
+        out.append(per_lang)
+    return out
+
+
 def score_cases(lm: ScoringLM, cases: Sequence[EditCase], langs: Sequence[str], metrics: Sequence[str],
-                pre_edit: PreEditAnswers | None = None,
-                max_new_tokens: int | None = None) -> list[dict[str, dict[str, float]]]:
-    """Per case, ``{metric: {target_lang: value}}`` for the metrics the case's views support, asking ``lm``."""
+                pre_edit: PreEditAnswers | None = None, max_new_tokens: int | None = None) -> list[CaseScore]:
+    """Per case, its :class:`CaseScore` for the metrics its views support, asking ``lm``."""
     plan = plan_queries(cases, langs, metrics)
-    return case_values(plan, run_queries(plan, lm, max_new_tokens), pre_edit)
+    results = run_queries(plan, lm, max_new_tokens)
+    return [CaseScore(values, outputs)
+            for values, outputs in zip(case_values(plan, results, pre_edit), case_outputs(plan, results))]
 
 
 def pre_edit_answers(lm: ScoringLM, cases: Sequence[EditCase], langs: Sequence[str],

@@ -29,12 +29,13 @@ from typing import Literal
 import torch
 
 from mke_lightning.data.schema import EditCase
-from mke_lightning.evaluation.case_scoring import ALL_METRICS, PreEditAnswers, pre_edit_answers, score_cases
+from mke_lightning.evaluation.case_scoring import ALL_METRICS, CaseScore, PreEditAnswers, pre_edit_answers, score_cases
 from mke_lightning.evaluation.context_fit import check_fits_context
 
 Mode = Literal["single", "batch", "sequential"]
-#: ``record(src_lang, case, {metric: {tgt_lang: value}})``, called once per scored (case, source language).
-Record = Callable[[str, EditCase, dict[str, dict[str, float]]], None]
+#: ``record(src_lang, case, scored)``, called once per scored (case, source language); ``scored.values`` is
+#: ``{metric: {tgt_lang: value}}``, ``scored.outputs`` what the model generated (see :class:`CaseScore`).
+Record = Callable[[str, EditCase, CaseScore], None]
 
 
 @dataclass
@@ -73,8 +74,8 @@ class EditLoop:
         start = time.perf_counter()
         lm = editor.scoring_lm(self.scoring_batch_size)
         check_fits_context(lm, cases, tgt)
-        for case, values in zip(cases, score_cases(lm, cases, tgt, self.metrics, pre_edit, self.max_new_tokens)):
-            record(src, case, values)
+        for case, scored in zip(cases, score_cases(lm, cases, tgt, self.metrics, pre_edit, self.max_new_tokens)):
+            record(src, case, scored)
         self.times.score_s += time.perf_counter() - start
 
     def _edited(self, editor, cases, src, stack: contextlib.ExitStack) -> None:

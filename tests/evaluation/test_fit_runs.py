@@ -15,26 +15,11 @@ from tensorboard.plugins.hparams import plugin_data_pb2
 
 from mke_lightning.cli import cli_main
 from mke_lightning.data.reading import write_edit_cases
+from tests.experiment_yaml import trainer_yaml
 
 CONFIG = """
 seed_everything: 0
-trainer:
-  accelerator: cpu
-  devices: 1
-  max_steps: {steps}
-  val_check_interval: 4
-  check_val_every_n_epoch: null
-  num_sanity_val_steps: 0
-  enable_progress_bar: false
-  logger:
-    class_path: lightning.pytorch.loggers.TensorBoardLogger
-    init_args: {{save_dir: {root}, name: {name}, default_hp_metric: false}}
-  callbacks:
-    - class_path: mke_lightning.evaluation.EditEvaluationCallback
-      init_args: {{metrics: [es, ps, loc_f1], log_heatmaps: {heatmaps}}}
-    - class_path: lightning.pytorch.callbacks.ModelCheckpoint
-      init_args: {{every_n_train_steps: 3, save_top_k: -1, save_last: true}}
-model:
+{trainer}model:
   class_path: mke_lightning.editors.MendEditor
   init_args: {{model_name_or_path: {model}, edit_lr: 0.05, meta: {{lr: 1.0e-3, max_outer: 4, max_loc: 2}}}}
 data:
@@ -51,8 +36,11 @@ def _config(tmp_path: Path, tiny_models, small_cases, name: str, steps: int, hea
         write_edit_cases(small_cases[:5], train)  # 3 batches an epoch: step 3 is mid-way through epoch 1
         write_edit_cases(small_cases[5:8], val)
     path = tmp_path / f"{name}-{steps}.yaml"
-    path.write_text(CONFIG.format(steps=steps, root=tmp_path / "runs", name=name, model=tiny_models["gpt2"],
-                                  train=train, val=val, heatmaps=str(heatmaps).lower()))
+    trainer = trainer_yaml(tmp_path / "runs", name, [
+        f"mke_lightning.evaluation.EditEvaluationCallback: {{metrics: [es, ps, loc_f1], log_heatmaps: {str(heatmaps).lower()}}}",
+        "lightning.pytorch.callbacks.ModelCheckpoint: {every_n_train_steps: 3, save_top_k: -1, save_last: true}"],
+        f"  max_steps: {steps}\n  val_check_interval: 4\n  check_val_every_n_epoch: null\n  num_sanity_val_steps: 0")
+    path.write_text(CONFIG.format(trainer=trainer, model=tiny_models["gpt2"], train=train, val=val))
     return str(path)
 
 
@@ -136,3 +124,19 @@ def test_headline_summary_line():
     values = {"val/es/mono": 1.0, "val/es/cross": 0.11607, "val/ps/mono": 0.8646}
     assert headline_summary(values, "val", ["es", "ps", "qs"], 16, "runs/x/version_0", step=9) == \
         "val @ step 9 (16 edits): es 1.000 / 0.116 · ps 0.865 / – (mono / cross) → runs/x/version_0"
+
+
+def test_compare_reads_each_validation_of_a_fit_from_its_event_files(full_run):
+    """``mke compare``'s reader: the last validation by default (what ``edit_metrics.json`` holds), any earlier
+    one with ``step``, and the run's editor and seed from its HParams summary."""
+    from mke_lightning.analysis.runs import read_run
+
+    _, run, _ = full_run
+    last = read_run(str(run), source="events")
+    assert last.stage == "val" and last.step == 7 and last.editor == "MendEditor" and last.seed == "0"
+    written = json.loads((run / "edit_metrics.json").read_text())["val"]
+    assert {f"val/{k}" for k in last.values} == set(written)
+    assert all(abs(last.values[k.split("/", 1)[1]] - v) < 1e-6 for k, v in written.items())
+    first = read_run(str(run), source="events", step=3)
+    assert first.step == 3 and first.values["es/mono"] == _scalars(run, HEADLINE)[0][1]
+    assert read_run(str(run)).source == "edit_metrics.json"

@@ -59,7 +59,7 @@ def editor(tiny_models):
 
 def _run(editor, cases, mode, **kw):
     seen = []
-    EditLoop(mode, **kw).run(editor, cases, ["en", "zh"], ["en", "de"], lambda src, case, v: seen.append((src, case.case_id, v)))
+    EditLoop(mode, **kw).run(editor, cases, ["en", "zh"], ["en", "de"], lambda src, case, scored: seen.append((src, case.case_id, scored.values)))
     return seen
 
 
