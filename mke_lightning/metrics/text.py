@@ -16,8 +16,8 @@ For MLQA's languages (en es hi vi de ar zh) ``token_f1(pred, ref, lang)`` equals
 
 F1 is the harmonic mean of the bag-of-tokens precision and recall. When no token is shared the score is 0,
 **including when both answers are empty after normalisation** (``"..."`` vs ``"!"``, ``"the"`` vs ``"the"``), as in
-the script. Consequence: ``loc_f1`` (post- vs pre-edit answers) scores an unchanged answer that normalises to nothing
-as 0, not 1; the keyword ``both_empty`` of :func:`token_f1` lets such a caller count it as a match instead.
+the script. The keyword ``both_empty`` of :func:`token_f1` lets a caller count that case as a match: ``loc_f1``
+(post- vs pre-edit answers) does, so an unchanged answer that normalises to nothing scores 1, not 0.
 
 Languages MLQA does not cover (the project's rule): the same steps 1-2, no article step, then
 

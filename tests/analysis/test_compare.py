@@ -20,7 +20,6 @@ from mke_lightning.data.reading import write_edit_cases
 from tests.experiment_yaml import mke_test_yaml
 
 
-
 def _run(tmp: Path, tiny_models, name, editor, seed, languages, extra=""):
     config = tmp / f"{name}.yaml"
     config.write_text(mke_test_yaml(tmp / "runs", name, editor, tiny_models["gpt2"], tmp / "cases.jsonl",

@@ -1,6 +1,6 @@
 """Readers: every supported benchmark format into the unified schema (design.md §3.1), plus a generic reader driven
 by a field mapping, so a new benchmark needs only a config. One module per format; :data:`READERS` finds them by
-name (``mke data stats --reader NAME PATH``)."""
+name (``mke data stats --reader NAME --path PATH``)."""
 
 from mke_lightning.data.readers.base import READERS, EditReader, build_reader, register_reader
 from mke_lightning.data.readers.bizsre import BiZsREReader

@@ -4,7 +4,7 @@ A reader turns one benchmark's files into unified-schema records (``{"case_id", 
 design.md §3.1); :meth:`EditReader.read` then validates them into :class:`EditCase` objects with the shared subject
 and language policies of :func:`~mke_lightning.data.reading.cases_from_records`, so every benchmark is checked and
 counted the same way. Readers are plain classes with typed ``__init__`` arguments: a data config names one as
-``reader: {class_path: MzsREReader, init_args: {...}}`` and ``mke data stats --reader mzsre PATH`` finds it by name.
+``reader: {class_path: MzsREReader, init_args: {...}}`` and ``mke data stats --reader mzsre --path PATH`` finds it by name.
 """
 
 from __future__ import annotations

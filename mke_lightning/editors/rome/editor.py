@@ -121,7 +121,8 @@ class RomeEditor(LocateThenEditEditor):
 
 @register_editor("m_rome")
 class MRomeEditor(RomeEditor):
-    """M-ROME: every language view of the case is written (one rank-one update per language, with its own prompt,
-    subject and target), whatever the source language."""
+    """M-ROME: every language view of the case is written, whatever the source language.
+
+    One rank-one update per language view, each with its own prompt, subject and target."""
 
     uses_parallel_views = True
