@@ -14,6 +14,10 @@ A new editor overrides:
 * ``scoring_lm(batch_size)``, only if the edit changes what the model is asked rather than the model itself
   (prompts rewritten, or routed to another model): return a :class:`~mke_lightning.evaluation.lm.ScoringLM` that
   answers as the edited system does while the edit is active;
+* ``edit_each(cases, src_lang)``, optionally: the edit of each case alone (what ``edit([case], src_lang)`` returns
+  for it, computed on the unedited model), for the batched single mode (``edit_batch_size`` > 1 of the evaluation):
+  an editor that can compute several independent edits together (ROME's target optimisations as one batch, MEND's
+  gradient factors in one pass) overrides it; the default computes them one ``edit`` at a time;
 * ``fast_test_options``: keyword arguments that make one edit quick on the tiny test models (the restore matrix of
   ``tests/editors/test_restore.py`` builds every registered editor with them).
 
@@ -84,6 +88,11 @@ class BaseEditor(L.LightningModule):
     def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
         """Return the edit of ``cases`` (their ``src_lang`` views) as a context manager; it is applied on entry."""
         raise NotImplementedError
+
+    def edit_each(self, cases: Sequence[EditCase], src_lang: str) -> list[AppliedEdit]:
+        """The edit of each case on its own, as ``edit([case], src_lang)`` would return it (none applied yet; each
+        computed on the unedited model). Default: one ``edit`` call per case; editors that batch override it."""
+        return [self.edit([case], src_lang) for case in cases]
 
     def scoring_lm(self, batch_size: int = 256) -> ScoringLM:
         """What the evaluation queries while an edit of this editor is active (and, outside any edit, the unedited

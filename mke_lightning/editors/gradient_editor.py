@@ -88,7 +88,7 @@ class GradientEditor(TrainedEditor):
     * optionally :meth:`observe_factors` (MEND merges training factors into its running statistics) and
       :meth:`optimizer_groups` (MEND adds its step sizes at ``lr_lr``).
 
-    ``edit``, ``meta_loss``, ``training_losses`` and ``configure_optimizers`` then work unchanged.
+    ``edit``, ``edit_each`` (many independent edits from one gradient capture), ``meta_loss``, ``training_losses`` and ``configure_optimizers`` then work unchanged.
     """
 
     options_class: ClassVar[type[MetaTraining]] = MetaTraining
@@ -136,14 +136,24 @@ class GradientEditor(TrainedEditor):
         return capture_gradient_factors(self.base_model, self.inner_names, batch)
 
     def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
+        return self._edits(cases, src_lang, [range(len(cases))])[0]
+
+    def edit_each(self, cases: Sequence[EditCase], src_lang: str) -> list[AppliedEdit]:
+        """One gradient capture for all cases (each row's factors are its own loss's: the rows do not interact),
+        then each case's deltas from its own rows."""
+        return self._edits(cases, src_lang, [[i] for i in range(len(cases))])
+
+    def _edits(self, cases: Sequence[EditCase], src_lang: str, row_sets: Sequence[Sequence[int]]) -> list[AppliedEdit]:
+        """One edit per set of rows, from one capture of the cases' edit prompts + targets."""
         views = [case.views[src_lang] for case in cases]
         with torch.inference_mode(False):
             factors = self.capture([(v.prompt, v.target_new, src_lang) for v in views])
             with torch.no_grad():
-                deltas = self.weight_deltas(factors, range(len(views)))
+                deltas = [self.weight_deltas(factors, rows) for rows in row_sets]
         modules = self.inner_modules()
-        return WeightEdit.from_deltas(self.base_model,
-                                      {f"{n}.weight": from_out_in(modules[n], d) for n, d in deltas.items()})
+        return [WeightEdit.from_deltas(self.base_model,
+                                       {f"{n}.weight": from_out_in(modules[n], d) for n, d in delta.items()})
+                for delta in deltas]
 
     # ---- meta-training --------------------------------------------------------------------------------------
     def examples(self, cases: Sequence[EditCase]) -> list[EditExample]:

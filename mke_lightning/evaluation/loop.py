@@ -3,7 +3,9 @@
 The evaluation callback, ``mke bench`` and ``mke edit`` all run this loop; only what they do with the values
 differs (the ``record`` function). For each source language the cases have a view in:
 
-* ``single`` (default): each case is edited alone, scored, and the model restored before the next;
+* ``single`` (default): each case is edited alone, scored, and the model restored before the next; with
+  ``edit_batch_size`` B > 1 the edits of B cases are computed together (``editor.edit_each``: each as if alone, on
+  the unedited model) and then each is applied, scored and restored in turn — the same values as B = 1;
 * ``batch``: the cases given are edited together by one ``editor.edit`` call, scored, restored;
 * ``sequential``: edits accumulate (no restore) through the cases; after every ``sequential_every`` edits the cases
   of that window are scored with all edits so far applied; the model is restored at the end (innermost edit left
@@ -48,7 +50,7 @@ class LoopTimes:
 
 class EditLoop:
     def __init__(self, mode: Mode = "single", sequential_every: int = 10, metrics: Sequence[str] | None = None,
-                 max_new_tokens: int | None = None, scoring_batch_size: int = 256):
+                 max_new_tokens: int | None = None, scoring_batch_size: int = 256, edit_batch_size: int = 1):
         """Args: as :class:`~mke_lightning.evaluation.callback.EditEvaluationCallback`, which passes its own."""
         if mode not in ("single", "batch", "sequential"):
             raise ValueError(f"mode must be single, batch or sequential, got {mode!r}")
@@ -59,9 +61,12 @@ class EditLoop:
             raise ValueError(f"sequential_every must be >= 1, got {sequential_every}")
         if scoring_batch_size < 1:
             raise ValueError(f"scoring_batch_size must be >= 1, got {scoring_batch_size}")
+        if edit_batch_size < 1:
+            raise ValueError(f"edit_batch_size must be >= 1, got {edit_batch_size}")
         self.mode, self.sequential_every = mode, sequential_every
         self.metrics = list(metrics) if metrics else list(ALL_METRICS)
         self.max_new_tokens, self.scoring_batch_size = max_new_tokens, scoring_batch_size
+        self.edit_batch_size = edit_batch_size
         self.times = LoopTimes()
 
     def pre_edit(self, editor, cases: Sequence[EditCase], langs: Sequence[str]) -> PreEditAnswers | None:
@@ -99,6 +104,9 @@ class EditLoop:
                 if self.mode == "sequential":
                     self._sequential(editor, editable, src, tgt_langs, pre_edit, record)
                     continue
+                if self.mode == "single" and self.edit_batch_size > 1:
+                    self._single_batched(editor, editable, src, tgt_langs, pre_edit, record)
+                    continue
                 groups = [[c] for c in editable] if self.mode == "single" else [editable]
                 for group in groups:
                     with contextlib.ExitStack() as stack:
@@ -106,6 +114,25 @@ class EditLoop:
                         self._score(editor, group, src, tgt_langs, pre_edit, record)
                         restore_start = time.perf_counter()
                     self.times.edit_s[-1] += time.perf_counter() - restore_start
+
+    def _single_batched(self, editor, cases, src, tgt, pre_edit, record: Record) -> None:
+        """Single mode, ``edit_batch_size`` cases' edits computed at once; each applied, scored, restored alone.
+        Each case's edit time is its share of the batch's computation plus its own apply and restore."""
+        for start in range(0, len(cases), self.edit_batch_size):
+            group = cases[start:start + self.edit_batch_size]
+            began = time.perf_counter()
+            edits = editor.edit_each(group, src)
+            if len(edits) != len(group):
+                raise RuntimeError(f"{type(editor).__name__}.edit_each returned {len(edits)} edits for {len(group)} "
+                                   "cases")
+            share = (time.perf_counter() - began) / len(group)
+            for case, applied in zip(group, edits):
+                began = time.perf_counter()
+                with applied:
+                    entered = time.perf_counter()
+                    self._score(editor, [case], src, tgt, pre_edit, record)
+                    left = time.perf_counter()
+                self.times.edit_s.append(share + (entered - began) + (time.perf_counter() - left))
 
     def _sequential(self, editor, cases, src, tgt, pre_edit, record: Record) -> None:
         with contextlib.ExitStack() as stack:

@@ -29,8 +29,8 @@ def _scripted_argmax(monkeypatch, flags):
     """Replace the argmax test by a script: at step ``s`` every request's target is the argmax iff ``flags[s]``."""
     steps = iter(flags)
 
-    def scripted(logits, labels, rewrite):
-        return torch.full((rewrite.shape[0],), bool(next(steps)), dtype=torch.bool, device=rewrite.device)
+    def scripted(target_logits, target_ids, request_of, n):
+        return torch.full((n,), bool(next(steps)), dtype=torch.bool, device=target_logits.device)
 
     monkeypatch.setattr(target_opt, "_targets_are_argmax", scripted)
 

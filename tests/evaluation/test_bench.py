@@ -36,6 +36,14 @@ def test_bench_reports_figures(tmp_path, tiny_models, small_cases, capsys):
     cli_main(["bench", "--config", str(path), "--data.init_args.languages", "[en]", "--cases", "1", "--output", str(out)])
     result = json.loads(out.read_text())
     assert result["tgt_languages"] == ["en"] and result["overrides"] == ["--data.init_args.languages", "[en]"]
+    # the batched single mode, several sizes in one run: per-case edit and scoring time apart, equal metrics
+    capsys.readouterr()
+    cli_main(["bench", "--config", str(path), "--cases", "3", "--edit_batch_size", "[1, 3]", "--output", str(out)])
+    rows = json.loads(out.read_text())["edit_batch_sizes"]
+    assert [r["edit_batch_size"] for r in rows] == [1, 3] and rows[0]["speedup"] == 1.0
+    assert all(r["edit_s_per_case"] > 0 and r["score_s_per_case"] > 0 and r["peak_memory_mb"] > 0 for r in rows)
+    assert rows[0]["max_abs_metric_difference"] == 0.0 and rows[1]["max_abs_metric_difference"] <= 1e-5
+    assert "| edit_batch_size | edit s/case | scoring s/case |" in capsys.readouterr().out
 
 
 def test_bench_times_training_of_learned_editors(tmp_path, tiny_models, small_cases, capsys):

@@ -14,7 +14,12 @@ Decisions:
 * the edit is computed once in ``edit`` (weights optimised, saved, and the originals copied back) and returned as a
   :class:`~mke_lightning.editors.applied.WeightEdit`, so entering/leaving the context swaps exact tensors;
 * ``sss_weight`` C > 0 trains on ``(1 − C)·L + C·SSS`` (SSS on the final hidden states of the edit input,
-  differentiable); the reference FT-SSS uses C = 0.9.
+  differentiable); the reference FT-SSS uses C = 0.9;
+* independent edits of several cases (``edit_each``, the evaluation's ``edit_batch_size``) are trained together:
+  each case gets its own copy of every trained parameter, a forward hook gives each batch row its own case's copy
+  (:mod:`.per_row`), and the summed loss gives each copy exactly its own case's gradient; Adam is element-wise and a
+  case that reaches ``early_stop_loss`` keeps its copy from then on, so each edit equals the one ``edit([case])``
+  computes (to float rounding). With SSS (whose statistic spans the batch) the cases are edited one at a time.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from mke_lightning.data.schema import EditCase
 from mke_lightning.editors.applied import AppliedEdit, WeightEdit, scratch_weights
 from mke_lightning.editors.base import BaseEditor, register_editor
 from mke_lightning.editors.ft.objectives import OBJECTIVES
+from mke_lightning.editors.ft.per_row import per_row_parameters
 from mke_lightning.losses.sss import SSSRegularizer
 from mke_lightning.models.adapter import ArchitectureAdapter
 from mke_lightning.models.encoding import encode_prompt_target
@@ -127,6 +133,46 @@ class FineTuneEditor(BaseEditor):
                             p.copy_(torch.clamp(p, p0 - h.norm_constraint, p0 + h.norm_constraint))
             new_values = {n: p.detach().clone() for n, p in zip(names, trained)}
         return WeightEdit(model, new_values)
+
+
+    def edit_each(self, cases: Sequence[EditCase], src_lang: str) -> list[AppliedEdit]:
+        """Each case fine-tuned alone, all at once (see the module docstring)."""
+        if self.sss is not None or len(cases) < 2:
+            return super().edit_each(cases, src_lang)
+        model, h = self.base_model, self.hparams
+        names = self.trained_parameter_names()
+        views = [case.views[src_lang] for case in cases]
+        objective = OBJECTIVES[h.objective]
+        n = len(cases)
+        with torch.inference_mode(False), torch.enable_grad():
+            batch = encode_prompt_target(self.tokenizer, [v.prompt for v in views], [v.target_new for v in views],
+                                         [src_lang] * n).to(self.device)
+            with per_row_parameters(model, names, n) as copies:
+                trained = list(copies.values())
+                originals = [p.detach()[0].clone() for p in trained]
+                optimizer = torch.optim.Adam(trained, lr=h.lr)
+                done = torch.zeros(n, dtype=torch.bool)
+                self.last_losses = []
+                for _ in range(h.num_steps):
+                    logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
+                    losses = torch.stack([objective(logits[b:b + 1], batch.labels[b:b + 1]) for b in range(n)])
+                    if not torch.isfinite(losses.detach()).all():
+                        raise FloatingPointError(f"{self.editor_name}: non-finite edit loss for "
+                                                 f"{[c.case_id for c in cases]}")
+                    done |= losses.detach().cpu() < h.early_stop_loss
+                    if bool(done.all()):
+                        break
+                    frozen = [p.detach().clone() for p in trained]
+                    optimizer.zero_grad(set_to_none=True)
+                    losses[~done.to(losses.device)].sum().backward()
+                    optimizer.step()
+                    with torch.no_grad():
+                        for p, p0, kept in zip(trained, originals, frozen):
+                            if h.norm_constraint is not None:
+                                p.copy_(torch.clamp(p, p0 - h.norm_constraint, p0 + h.norm_constraint))
+                            p[done] = kept[done]
+                values = {name: p.detach().clone() for name, p in copies.items()}
+        return [WeightEdit(model, {name: values[name][b] for name in names}) for b in range(n)]
 
 
 @register_editor("ft_l")

@@ -103,17 +103,27 @@ class MemitEditor(LocateThenEditEditor):
         return float(remaining)
 
     # ---- the edit ---------------------------------------------------------------------------------------------
-    def compute_new_weights(self, requests: Sequence[Request]) -> dict[str, torch.Tensor]:
-        """Parameter name -> new weight after writing ``requests`` (the model is left unchanged)."""
+    def optimized_targets(self, requests: Sequence[Request]) -> torch.Tensor:
+        """The target ``z`` of each request at the residual site of the last edited layer, ``[n, d]`` (one batched
+        optimisation; each request's vectors get only its own gradient, so batching changes no request's ``z``)."""
+        adapter = ArchitectureAdapter(self.base_model)
+        last = [layer % adapter.num_layers for layer in self.layers][-1]
+        targets = optimize_targets(self.base_model, self.tokenizer, requests, self.template_groups(requests),
+                                   self.kl_prompts(requests), self.optimization_sites(adapter, last),
+                                   self.optimization, self.adaptive_nll)
+        self.last_losses = targets.losses
+        return targets.target(self.residual_site(adapter, last))
+
+    def compute_new_weights(self, requests: Sequence[Request], z: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        """Parameter name -> new weight after writing ``requests`` (the model is left unchanged); ``z``: their
+        targets when already optimised (:meth:`optimized_targets`)."""
         model, tok = self.base_model, self.tokenizer
         adapter = ArchitectureAdapter(model)
         layers = [layer % adapter.num_layers for layer in self.layers]
         last = layers[-1]
         groups, site = self.template_groups(requests), self.residual_site(adapter, last)
-        targets = optimize_targets(model, tok, requests, groups, self.kl_prompts(requests),
-                                   self.optimization_sites(adapter, last), self.optimization, self.adaptive_nll)
-        self.last_losses = targets.losses
-        z = targets.target(site)
+        if z is None:
+            z = self.optimized_targets(requests)
         moments = self.second_moments(layers) if self.mom2_adjustment else {}
         names = {layer: adapter.ffn_out_name(layer) + ".weight" for layer in layers}
         prompts, subjects = [r.prompt for r in requests], [r.subject for r in requests]
@@ -130,6 +140,19 @@ class MemitEditor(LocateThenEditEditor):
 
     def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
         return WeightEdit(self.base_model, self.compute_new_weights(self.requests(cases, src_lang)))
+
+    def edit_each(self, cases: Sequence[EditCase], src_lang: str) -> list[AppliedEdit]:
+        """The targets of every case's requests optimised in one batch, then each case's closed-form update on the
+        unedited weights alone (the layers of one case build on each other; cases do not)."""
+        if len(cases) < 2:
+            return super().edit_each(cases, src_lang)
+        per_case = [self.requests([case], src_lang) for case in cases]
+        z = self.optimized_targets([r for requests in per_case for r in requests])
+        edits, start = [], 0
+        for requests in per_case:
+            edits.append(WeightEdit(self.base_model, self.compute_new_weights(requests, z[start:start + len(requests)])))
+            start += len(requests)
+        return edits
 
 
 @register_editor("m_memit")

@@ -87,21 +87,39 @@ class RomeEditor(LocateThenEditEditor):
 
     def compute_update(self, request: Request) -> RomeUpdate:
         """The rank-one update of ``request`` on the current weights (not applied)."""
+        return self.compute_updates([request])[0]
+
+    def compute_updates(self, requests: Sequence[Request]) -> list[RomeUpdate]:
+        """Each request's rank-one update on the current weights, each as if alone (not applied): the keys, the
+        v* optimisations (one batch; each δ gets only its own request's gradient) and the closed forms together."""
         model, tok = self.base_model, self.tokenizer
         adapter = ArchitectureAdapter(model)
         name = adapter.ffn_out_name(self.layer)
-        groups = self.template_groups([request])
-        k_bar = averaged_keys(model, tok, name, [request], groups, self.key_average)[0].double()
-        targets = optimize_targets(model, tok, [request], groups, self.kl_prompts([request]), [name], self.optimization)
-        v_star = targets.target(name)[0].double()
-        keys, outputs = io_at_subject(model, tok, [name], [request.prompt], [request.subject])[name]
-        k_star, w_k = keys[0].double(), outputs[0].double()
+        groups = self.template_groups(requests)
+        k_bar = averaged_keys(model, tok, name, requests, groups, self.key_average).double()
+        targets = optimize_targets(model, tok, requests, groups, self.kl_prompts(requests), [name], self.optimization)
+        v_star = targets.target(name).double()
+        keys, outputs = io_at_subject(model, tok, [name], [r.prompt for r in requests],
+                                      [r.subject for r in requests])[name]
+        k_star, w_k = keys.double(), outputs.double()
         if self.mom2_adjustment:
-            u = torch.linalg.solve(self.second_moments([self.layer])[self.layer % adapter.num_layers], k_bar)
+            u = torch.linalg.solve(self.second_moments([self.layer])[self.layer % adapter.num_layers], k_bar.T).T
         else:
             u = k_bar
-        delta = torch.outer(v_star - w_k, u) / torch.dot(u, k_star)
-        return RomeUpdate(delta, k_star, v_star, targets.losses[0])
+        return [RomeUpdate(torch.outer(v_star[i] - w_k[i], u[i]) / torch.dot(u[i], k_star[i]), k_star[i], v_star[i],
+                           targets.losses[i]) for i in range(len(requests))]
+
+    def edit_each(self, cases: Sequence[EditCase], src_lang: str) -> list[AppliedEdit]:
+        """Each case's update computed on the unedited weights, all in one batch (M-ROME, whose requests of one case
+        build on each other, edits one case at a time)."""
+        if self.uses_parallel_views or len(cases) < 2:
+            return super().edit_each(cases, src_lang)
+        adapter = ArchitectureAdapter(self.base_model)
+        module = adapter.ffn_out(self.layer)
+        name = adapter.ffn_out_name(self.layer) + ".weight"
+        self.last_updates = self.compute_updates(self.requests(cases, src_lang))
+        return [WeightEdit.from_deltas(self.base_model, {name: from_out_in(module, update.delta)})
+                for update in self.last_updates]
 
     def edit(self, cases: Sequence[EditCase], src_lang: str) -> AppliedEdit:
         adapter = ArchitectureAdapter(self.base_model)

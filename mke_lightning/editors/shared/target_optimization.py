@@ -25,20 +25,27 @@ prompt) is optimised with Adam so that the model predicts the target:
 
 Several requests are optimised together (``batch_size`` per chunk) with one δ row each: their losses are summed,
 so every δ gets exactly its own request's gradient, and Adam is element-wise, so this equals optimising them one
-by one; a request that has stopped keeps its δ (its rows are restored after each step). This makes a MEMIT batch of
-1000 edits take tens of forward passes instead of thousands.
+by one; a request that has stopped keeps its δ (its rows are restored after each step) and its rows leave the
+forward passes. This makes a MEMIT batch of 1000 edits take tens of forward passes instead of thousands, and the
+independent edits of the batched single mode (``edit_batch_size``) share their steps.
+
+The blocks below the first site's block are computed once (and block ``L`` too when every site is its output or
+its FFN output projection: :mod:`.cached_trunk`). Per step only what the loss reads is computed past the trunk: the LM head and the softmax run at the positions that
+predict a target token and at each KL prompt's subject position, not at every position of every row.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import torch
 
+from mke_lightning.editors.shared.cached_trunk import TrunkPlan, recording, replayed_blocks, trunk_plan
 from mke_lightning.editors.shared.keys import Request, subject_last_index
 from mke_lightning.models.adapter import is_conv1d
-from mke_lightning.models.encoding import targets_token_ids, token_logprobs
+from mke_lightning.models.encoding import targets_token_ids, trunk_and_head
 from mke_lightning.models.hooks import hidden_of, hooked, with_hidden
 from mke_lightning.models.padding import pad_batch, pad_id_of
 from mke_lightning.option_ranges import NonNegativeFloat, PositiveFloat, PositiveInt, check_group
@@ -146,14 +153,23 @@ def _encode(tokenizer, requests, groups_of, kl_prompts, device):
     return input_ids.to(device), mask.to(device), labels.to(device), as_t(owner), as_t(idx), as_t(is_kl, torch.bool)
 
 
+def _logits_at(model, input_ids, mask, rows: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
+    """The model's logits at positions ``(rows[i], cols[i])`` only, ``[len(rows), vocab]``: the trunk runs on the
+    whole batch, the LM head (and later the softmax) only where a target token or the KL distribution is read.
+    Models whose logits need more than the head take the full forward."""
+    trunk, head = trunk_and_head(model)
+    if trunk is None:
+        return model(input_ids=input_ids, attention_mask=mask).logits[rows, cols]
+    hidden = trunk(input_ids=input_ids, attention_mask=mask).last_hidden_state
+    return head(hidden[rows, cols])
+
+
 def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cfg: TargetOptimization,
                     adaptive_nll: bool):
     device = next(model.parameters()).device
     input_ids, mask, labels, owner, idx, is_kl = _encode(tokenizer, requests, groups_of, kl_prompts, device)
     n, rows = len(requests), torch.arange(len(owner), device=device)
     first_row = torch.stack([(owner == r).nonzero()[0, 0] for r in range(n)])
-    rewrite = torch.zeros(n, len(owner), device=device)
-    rewrite[owner[~is_kl], rows[~is_kl]] = 1.0  # request x row membership of the rewriting rows
     deltas: dict[str, torch.Tensor] = {}
     init: dict[str, torch.Tensor] = {}
     seen: dict[str, torch.Tensor] = {}
@@ -164,34 +180,29 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
     with torch.inference_mode(False), torch.enable_grad():
         # The first forward (δ = 0) gives v_init and the reference KL distribution.
         widths = {s: _site_width(model, s) for s in sites}
+        plan = trunk_plan(model, sites)
         with torch.no_grad(), _add_at(model, sites, {s: torch.zeros(n, w, device=device) for s, w in widths.items()},
-                                      rows, owner, idx, seen):
-            logits = model(input_ids=input_ids, attention_mask=mask).logits
-        init_logp = torch.log_softmax(logits[rows[is_kl], idx[is_kl]].float(), dim=-1)
+                                      rows, owner, idx, seen), recording(model, plan):
+            kl_logits = _logits_at(model, input_ids, mask, rows[is_kl], idx[is_kl])
+        init_logp = torch.log_softmax(kl_logits.float(), dim=-1)
         for s in sites:
             init[s] = seen[s][first_row].float()
             deltas[s] = torch.zeros_like(init[s], requires_grad=True)
         optimizer = torch.optim.Adam(list(deltas.values()), lr=cfg.v_lr)
         for step in range(cfg.v_num_grad_steps):
-            with _add_at(model, sites, deltas, rows, owner, idx, seen):
-                logits = model(input_ids=input_ids, attention_mask=mask).logits
-            logp, lmask = token_logprobs(logits, labels)
-            row_nll = -logp.sum(-1) / lmask.sum(-1).clamp(min=1)
-            nll = (rewrite * row_nll).sum(-1) / rewrite.sum(-1)
-            kl_logp = torch.log_softmax(logits[rows[is_kl], idx[is_kl]].float(), dim=-1)
-            kl = (kl_logp.exp() * (kl_logp - init_logp)).sum(-1)
-            decay = sum(deltas[s].norm(dim=-1) / init[s].norm(dim=-1).clamp(min=1e-12) ** 2 for s in sites)
-            loss = factor * nll + cfg.kl_factor * kl + cfg.v_weight_decay * decay
-            if not torch.isfinite(loss.detach()).all():
+            step_loss = _step_losses(model, plan, input_ids, mask, labels, owner, idx, is_kl, ~done, deltas, sites,
+                                     init, init_logp, factor, cfg, adaptive_nll)
+            loss, kl, argmax_ok = step_loss
+            if not torch.isfinite(loss.detach()[~done]).all():
                 raise FloatingPointError("non-finite loss in the target-vector optimisation")
             for r, (value, used) in enumerate(zip(loss.detach().tolist(), factor.tolist())):
                 if not done[r]:
                     history[r].append(value)
                     factor_history[r].append(used)
-            done |= loss.detach() < cfg.early_stop_loss
+            active = ~done
+            done = done | (active & (loss.detach() < cfg.early_stop_loss))
             if adaptive_nll:  # PMET: decided on this step's logits, the new factor weighs the next step's loss
-                argmax_ok = _targets_are_argmax(logits, labels, rewrite)
-                done |= argmax_ok & (cfg.kl_factor * kl.detach() <= cfg.kl_stop)
+                done = done | (active & argmax_ok & (cfg.kl_factor * kl.detach() <= cfg.kl_stop))
                 factor = torch.where(argmax_ok, 0.1 * cfg.nll_factor, cfg.nll_factor)
             if bool(done.all()) or step == cfg.v_num_grad_steps - 1:
                 break
@@ -209,6 +220,56 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
                             history, factor_history)
 
 
+def _step_losses(model, plan: TrunkPlan, input_ids, mask, labels, owner, idx, is_kl, active, deltas, sites, init,
+                 init_logp, factor, cfg: TargetOptimization, adaptive_nll: bool):
+    """One step's per-request loss, KL and (PMET) whether every target token is the argmax, computed on the rows of
+    the ``active`` requests only (the batch trimmed to their longest row), from the first block the δ changes
+    (``plan``: :mod:`.cached_trunk`); finished requests get 0 (unused)."""
+    n, device = len(active), input_ids.device
+    keep = active[owner]
+    kept = keep.nonzero().squeeze(-1)
+    width = int(mask[kept].sum(-1).max())
+    ids, att, lab = input_ids[kept, :width], mask[kept, :width], labels[kept, :width]
+    own, at, kl_row = owner[kept], idx[kept], is_kl[kept]
+    local = torch.arange(len(kept), device=device)
+    seen: dict[str, torch.Tensor] = {}
+    shifted = lab[:, 1:]
+    t_rows, t_cols = (shifted != -100).nonzero(as_tuple=True)  # position t predicts token t + 1
+    def add_deltas(hidden):  # every site's δ, added to the last replayed block's output
+        added = sum(deltas[s][own] for s in sites).to(hidden.dtype)
+        return hidden + torch.zeros_like(hidden).index_put((local, at), added)
+
+    hooks = contextlib.nullcontext() if plan.add_at_last else _add_at(model, sites, deltas, local, own, at, seen)
+    with hooks, replayed_blocks(model, plan, kept, width, add_deltas):
+        logits = _logits_at(model, ids, att, torch.cat([t_rows, local[kl_row]]), torch.cat([t_cols, at[kl_row]]))
+    n_t = len(t_rows)
+    target_ids = shifted[t_rows, t_cols]
+    picked = torch.log_softmax(logits[:n_t].float(), dim=-1).gather(-1, target_ids.unsqueeze(-1)).squeeze(-1)
+    row_logp = torch.zeros(len(kept), device=device).index_add(0, t_rows, picked)
+    row_count = torch.bincount(t_rows, minlength=len(kept)).clamp(min=1)
+    row_nll = -row_logp / row_count
+    rewrite = ~kl_row
+    per_request = torch.zeros(n, device=device).index_add(0, own[rewrite], row_nll[rewrite])
+    templates = torch.bincount(own[rewrite], minlength=n).clamp(min=1)
+    nll = per_request / templates
+    kl = torch.zeros(n, device=device)
+    kl_logp = torch.log_softmax(logits[n_t:].float(), dim=-1)
+    kl_owner = own[kl_row]
+    kl = kl.index_put((kl_owner,), (kl_logp.exp() * (kl_logp - init_logp[kl_owner])).sum(-1))
+    decay = sum(deltas[s].norm(dim=-1) / init[s].norm(dim=-1).clamp(min=1e-12) ** 2 for s in sites)
+    loss = factor * nll + cfg.kl_factor * kl + cfg.v_weight_decay * decay
+    argmax_ok = _targets_are_argmax(logits[:n_t], target_ids, own[t_rows], n) if adaptive_nll else None
+    return loss, kl, argmax_ok
+
+
+def _targets_are_argmax(target_logits: torch.Tensor, target_ids: torch.Tensor, request_of: torch.Tensor,
+                        n: int) -> torch.Tensor:
+    """Per request (``[n]`` bool): its target token is the argmax at every target position of every prompt
+    (``target_logits[i]`` predicts ``target_ids[i]`` for request ``request_of[i]``)."""
+    misses = (target_logits.argmax(-1) != target_ids).float()
+    return torch.zeros(n, device=target_logits.device).index_add(0, request_of, misses) == 0
+
+
 def _site_width(model, site: str) -> int:
     """Width of a site's output: a projection's output size, or the residual width for a decoder block."""
     module = model.get_submodule(site)
@@ -217,11 +278,3 @@ def _site_width(model, site: str) -> int:
     if is_conv1d(module):
         return module.nf
     return model.config.hidden_size
-
-
-def _targets_are_argmax(logits: torch.Tensor, labels: torch.Tensor, rewrite: torch.Tensor) -> torch.Tensor:
-    """Per request: the target token is the argmax at every target position of every prompt."""
-    shifted = labels[:, 1:]
-    hit = (logits[:, :-1].argmax(-1) == shifted) | (shifted == -100)
-    row_ok = hit.all(-1).float()
-    return (rewrite * row_ok).sum(-1) == rewrite.sum(-1)
