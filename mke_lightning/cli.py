@@ -183,9 +183,21 @@ def _show_package_logs() -> None:
     """The package's INFO messages (what a read kept, how many cases each figure rests on) on stderr, once."""
     import logging
 
+    class CurrentStderr(logging.StreamHandler):
+        """Writes to ``sys.stderr`` as it is when a message is logged (not as it was when ``mke`` first ran: a
+        second ``cli_main`` in one process, or a test's captured stream, gets the messages)."""
+
+        @property
+        def stream(self):
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, value):
+            pass
+
     logger = logging.getLogger("mke_lightning")
     if not any(getattr(h, "_mke", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+        handler = CurrentStderr()
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         handler._mke = True
         logger.addHandler(handler)

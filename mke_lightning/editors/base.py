@@ -17,7 +17,8 @@ A new editor overrides:
 * ``edit_each(cases, src_lang)``, optionally: the edit of each case alone (what ``edit([case], src_lang)`` returns
   for it, computed on the unedited model), for the batched single mode (``edit_batch_size`` > 1 of the evaluation):
   an editor that can compute several independent edits together (ROME's target optimisations as one batch, MEND's
-  gradient factors in one pass) overrides it; the default computes them one ``edit`` at a time;
+  gradient factors in one pass) overrides it; the default computes them one ``edit`` at a time; ``scored_together``
+  (rarely overridden) then scores such a batch in shared forwards, each row with its own case's edit;
 * ``fast_test_options``: keyword arguments that make one edit quick on the tiny test models (the restore matrix of
   ``tests/editors/test_restore.py`` builds every registered editor with them).
 
@@ -33,6 +34,7 @@ import lightning as L
 
 from mke_lightning.data.schema import EditCase
 from mke_lightning.editors.applied import AppliedEdit
+from mke_lightning.editors.row_weights import RowWeightEdit
 from mke_lightning.evaluation.lm import HFScoringLM, ScoringLM
 from mke_lightning.models.loading import load_causal_lm
 
@@ -93,6 +95,15 @@ class BaseEditor(L.LightningModule):
         """The edit of each case on its own, as ``edit([case], src_lang)`` would return it (none applied yet; each
         computed on the unedited model). Default: one ``edit`` call per case; editors that batch override it."""
         return [self.edit([case], src_lang) for case in cases]
+
+    def scored_together(self, edits: Sequence[AppliedEdit]):
+        """One edit under which the cases of ``edits`` (from :meth:`edit_each`) are scored in shared forwards, each
+        batch row with its own case's edit (:class:`~mke_lightning.editors.row_weights.RowWeightEdit`), or ``None``
+        to score them one at a time. Default: weight edits of the same parameters, when the editor scores through
+        the base model (``scoring_lm`` not overridden)."""
+        if type(self).scoring_lm is not BaseEditor.scoring_lm:
+            return None
+        return RowWeightEdit.of(self.base_model, self.tokenizer, edits)
 
     def scoring_lm(self, batch_size: int = 256) -> ScoringLM:
         """What the evaluation queries while an edit of this editor is active (and, outside any edit, the unedited

@@ -18,7 +18,7 @@ case (not once per source language).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -116,15 +116,38 @@ def answer_budgets(tokenizer, answers: Sequence[str], langs: Sequence[str], max_
     return [min(n, max_new_tokens) for n in lengths] if max_new_tokens else lengths
 
 
-def run_queries(plan: QueryPlan, lm: ScoringLM, max_new_tokens: int | None = None) -> QueryResults:
-    """One ``target_logprobs`` call for every contrast and one ``greedy`` call for every greedy prompt."""
+def run_queries(plan: QueryPlan, lm: ScoringLM, max_new_tokens: int | None = None,
+                route: Callable[[str], None] | None = None) -> QueryResults:
+    """One ``target_logprobs`` call for every contrast and one ``greedy`` call for every greedy prompt;
+    ``route("contrast")`` / ``route("greedy")`` is called before each (per-row edits map its queries to cases)."""
     logps = torch.empty(0, 2)
     if plan.contrasts:
+        if route is not None:
+            route("contrast")
         logps = torch.stack(lm.target_logprobs([c[0] for c in plan.contrasts], [[c[1], c[2]] for c in plan.contrasts],
                                                [c[3] for c in plan.contrasts]))
     budgets = answer_budgets(lm.tokenizer, [g[1] for g in plan.greedy], [g[2] for g in plan.greedy], max_new_tokens)
+    if route is not None and plan.greedy:
+        route("greedy")
     answers = lm.greedy([g[0] for g in plan.greedy], budgets) if plan.greedy else []
     return QueryResults(logps, answers)
+
+
+def query_cases(plan: QueryPlan) -> tuple[list[int], list[int]]:
+    """The case (index into ``plan.cases``) each contrast and each greedy prompt of ``plan`` asks about."""
+    contrast, greedy = [0] * len(plan.contrasts), [0] * len(plan.greedy)
+    for case, case_ranges in enumerate(plan.ranges):
+        for item in case_ranges.values():
+            for key, (start, end) in item.items():
+                queue = contrast if key in ("es", "ps") else greedy
+                queue[start:end] = [case] * (end - start)
+    return contrast, greedy
+
+
+def case_scores(plan: QueryPlan, results: QueryResults, pre_edit: PreEditAnswers | None = None) -> list[CaseScore]:
+    """One :class:`CaseScore` per case of ``plan`` from the answers to its queries."""
+    return [CaseScore(values, outputs)
+            for values, outputs in zip(case_values(plan, results, pre_edit), case_outputs(plan, results))]
 
 
 def case_values(plan: QueryPlan, results: QueryResults,
@@ -186,9 +209,7 @@ def score_cases(lm: ScoringLM, cases: Sequence[EditCase], langs: Sequence[str], 
                 pre_edit: PreEditAnswers | None = None, max_new_tokens: int | None = None) -> list[CaseScore]:
     """Per case, its :class:`CaseScore` for the metrics its views support, asking ``lm``."""
     plan = plan_queries(cases, langs, metrics)
-    results = run_queries(plan, lm, max_new_tokens)
-    return [CaseScore(values, outputs)
-            for values, outputs in zip(case_values(plan, results, pre_edit), case_outputs(plan, results))]
+    return case_scores(plan, run_queries(plan, lm, max_new_tokens), pre_edit)
 
 
 def pre_edit_answers(lm: ScoringLM, cases: Sequence[EditCase], langs: Sequence[str],

@@ -59,24 +59,31 @@ class ScoringLM(Protocol):
 class HFScoringLM:
     """The default :class:`ScoringLM` over a Hugging Face causal LM (see the module docstring)."""
 
-    def __init__(self, model, tokenizer, batch_size: int = 128, share_prompts: bool = True):
+    def __init__(self, model, tokenizer, batch_size: int = 128, share_prompts: bool = True,
+                 on_rows: Callable[[Sequence[int]], None] | None = None):
+        """``on_rows(indices)``: told before each forward which query (of the current call) each batch row is
+        (per-row edits: :mod:`mke_lightning.evaluation.row_edits`)."""
         self.model, self.tokenizer, self.batch_size, self.share_prompts = model, tokenizer, batch_size, share_prompts
+        self.on_rows = on_rows
 
     def target_logprobs(self, prompts, targets, langs) -> list[torch.Tensor]:
         if not prompts:
             return []
         if self.share_prompts:
             return score_target_groups(self.model, self.tokenizer, list(prompts), [list(t) for t in targets],
-                                       list(langs), self.batch_size)
+                                       list(langs), self.batch_size, self.on_rows)
+        owners = [i for i, ts in enumerate(targets) for _ in ts]
+        on_rows = (lambda rows: self.on_rows([owners[r] for r in rows])) if self.on_rows else None
         flat = score_targets(self.model, self.tokenizer, [p for p, ts in zip(prompts, targets) for _ in ts],
                              [t for ts in targets for t in ts],
-                             [lang for lang, ts in zip(langs, targets) for _ in ts], self.batch_size)
+                             [lang for lang, ts in zip(langs, targets) for _ in ts], self.batch_size, on_rows)
         return list(torch.split(flat, [len(ts) for ts in targets]))
 
     def greedy(self, prompts, budgets) -> list[str]:
         if not prompts:
             return []
-        return greedy_continuations(self.model, self.tokenizer, list(prompts), list(budgets), self.batch_size)
+        return greedy_continuations(self.model, self.tokenizer, list(prompts), list(budgets), self.batch_size,
+                                    self.on_rows)
 
     def seen_prompts(self, prompts) -> list[str]:
         return list(prompts)

@@ -31,7 +31,17 @@ from typing import Literal
 import torch
 
 from mke_lightning.data.schema import EditCase
-from mke_lightning.evaluation.case_scoring import ALL_METRICS, CaseScore, PreEditAnswers, pre_edit_answers, score_cases
+from mke_lightning.evaluation.case_scoring import (
+    ALL_METRICS,
+    CaseScore,
+    PreEditAnswers,
+    case_scores,
+    plan_queries,
+    pre_edit_answers,
+    query_cases,
+    run_queries,
+    score_cases,
+)
 from mke_lightning.evaluation.context_fit import check_fits_context
 
 Mode = Literal["single", "batch", "sequential"]
@@ -116,8 +126,10 @@ class EditLoop:
                     self.times.edit_s[-1] += time.perf_counter() - restore_start
 
     def _single_batched(self, editor, cases, src, tgt, pre_edit, record: Record) -> None:
-        """Single mode, ``edit_batch_size`` cases' edits computed at once; each applied, scored, restored alone.
-        Each case's edit time is its share of the batch's computation plus its own apply and restore."""
+        """Single mode, ``edit_batch_size`` cases' edits computed at once (``editor.edit_each``), then scored in shared
+        forwards with each row's own edit when the editor allows it (``editor.scored_together``), else each applied,
+        scored and restored alone. Each case's edit time is its share of the batch's computation, applying and
+        restoring."""
         for start in range(0, len(cases), self.edit_batch_size):
             group = cases[start:start + self.edit_batch_size]
             began = time.perf_counter()
@@ -125,7 +137,17 @@ class EditLoop:
             if len(edits) != len(group):
                 raise RuntimeError(f"{type(editor).__name__}.edit_each returned {len(edits)} edits for {len(group)} "
                                    "cases")
+            combined = editor.scored_together(edits) if hasattr(editor, "scored_together") else None
             share = (time.perf_counter() - began) / len(group)
+            if combined is not None:
+                began = time.perf_counter()
+                with combined:
+                    entered = time.perf_counter()
+                    self._score_together(combined, group, src, tgt, pre_edit, record)
+                    left = time.perf_counter()
+                overhead = ((entered - began) + (time.perf_counter() - left)) / len(group)
+                self.times.edit_s.extend([share + overhead] * len(group))
+                continue
             for case, applied in zip(group, edits):
                 began = time.perf_counter()
                 with applied:
@@ -133,6 +155,19 @@ class EditLoop:
                     self._score(editor, [case], src, tgt, pre_edit, record)
                     left = time.perf_counter()
                 self.times.edit_s.append(share + (entered - began) + (time.perf_counter() - left))
+
+    def _score_together(self, combined, cases, src, tgt, pre_edit, record: Record) -> None:
+        """Every query of ``cases`` in one batched call per kind, each batch row routed to its case's edit."""
+        start = time.perf_counter()
+        lm = combined.scoring_lm(self.scoring_batch_size)
+        check_fits_context(lm, cases, tgt)
+        plan = plan_queries(cases, tgt, self.metrics)
+        contrast, greedy = query_cases(plan)
+        results = run_queries(plan, lm, self.max_new_tokens,
+                              route=lambda kind: combined.use(contrast if kind == "contrast" else greedy))
+        for case, scored in zip(cases, case_scores(plan, results, pre_edit)):
+            record(src, case, scored)
+        self.times.score_s += time.perf_counter() - start
 
     def _sequential(self, editor, cases, src, tgt, pre_edit, record: Record) -> None:
         with contextlib.ExitStack() as stack:

@@ -7,7 +7,7 @@ of one prompt run on one shared KV cache (:func:`shared_prompt_logprobs`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -19,6 +19,16 @@ from mke_lightning.models.encoding import (
     trunk_and_head,
 )
 from mke_lightning.models.padding import pad_batch, pad_id_of
+
+#: ``on_rows(indices)``: called before each forward with the query each batch row belongs to (per-row edits).
+RowsHook = Callable[[Sequence[int]], None]
+
+
+def _offset(on_rows: RowsHook | None, owners: Sequence[int]) -> RowsHook | None:
+    """``on_rows`` for a sub-call whose query ``i`` is the caller's ``owners[i]``."""
+    if on_rows is None:
+        return None
+    return lambda indices: on_rows([owners[i] for i in indices])
 
 
 def _head_logprob_sums(head, hidden: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -49,7 +59,7 @@ def batch_target_logprobs(model, batch: PromptTargetBatch) -> torch.Tensor:
 
 
 def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Sequence[Sequence[str]],
-                           lang: Sequence[str]) -> list[torch.Tensor] | None:
+                           lang: Sequence[str], on_rows: RowsHook | None = None) -> list[torch.Tensor] | None:
     """Mean-token log P(target | prompt) for several targets per prompt, running each prompt once.
 
     The prompts are encoded left-padded and their key/value cache is repeated for each of their targets, which are
@@ -67,6 +77,8 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
     pad = pad_id_of(tokenizer)
     input_ids, p_mask = pad_batch(tokenizer(list(prompts))["input_ids"], pad, "left")
     input_ids, p_mask = input_ids.to(device), p_mask.to(device)
+    if on_rows is not None:
+        on_rows(list(range(len(prompts))))
     out = trunk(input_ids=input_ids, attention_mask=p_mask, position_ids=(p_mask.cumsum(-1) - 1).clamp(min=0),
                 use_cache=True)
     cache = out.cache
@@ -78,6 +90,8 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
     t_width = tgt.shape[1]
     tgt, t_mask = tgt.to(device), t_mask.to(device)
     lengths = p_mask.sum(-1).repeat_interleave(k)
+    if on_rows is not None:
+        on_rows([i for i in range(len(prompts)) for _ in range(k)])
     hidden = trunk(input_ids=tgt, attention_mask=torch.cat([p_mask.repeat_interleave(k, dim=0), t_mask], dim=1),
                    position_ids=lengths.unsqueeze(1) + torch.arange(t_width, device=device), cache=cache,
                    use_cache=True).last_hidden_state
@@ -92,14 +106,17 @@ def shared_prompt_logprobs(model, tokenizer, prompts: Sequence[str], targets: Se
 
 @torch.no_grad()
 def score_targets(model, tokenizer, prompts: Sequence[str], targets: Sequence[str], langs: Sequence[str],
-                  batch_size: int = 128) -> torch.Tensor:
-    """Mean-token log P(target | prompt) for each pair, ``batch_size`` pairs per padded forward."""
+                  batch_size: int = 128, on_rows: RowsHook | None = None) -> torch.Tensor:
+    """Mean-token log P(target | prompt) for each pair, ``batch_size`` pairs per padded forward (``on_rows``: as
+    :func:`shared_prompt_logprobs`, with pair indices)."""
     device = next(model.parameters()).device
     out = []
     # Sorting by length keeps padding small; the order is restored below.
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]) + len(targets[i]))
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
+        if on_rows is not None:
+            on_rows(idx)
         batch = encode_prompt_target(tokenizer, [prompts[i] for i in idx], [targets[i] for i in idx],
                                      [langs[i] for i in idx]).to(device)
         out.append(batch_target_logprobs(model, batch).cpu())
@@ -111,18 +128,27 @@ def score_targets(model, tokenizer, prompts: Sequence[str], targets: Sequence[st
 
 @torch.no_grad()
 def score_target_groups(model, tokenizer, prompts: Sequence[str], targets: Sequence[Sequence[str]],
-                        langs: Sequence[str], batch_size: int = 128) -> list[torch.Tensor]:
+                        langs: Sequence[str], batch_size: int = 128, on_rows: RowsHook | None = None
+                        ) -> list[torch.Tensor]:
     """Scores of several targets per prompt (each prompt run once, :func:`shared_prompt_logprobs`), chunked by
-    ``batch_size`` prompts; falls back to one sequence per pair for models without a separable LM head."""
-    out: list[torch.Tensor] = []
-    for start in range(0, len(prompts), batch_size):
-        chunk = slice(start, start + batch_size)
-        shared = shared_prompt_logprobs(model, tokenizer, prompts[chunk], targets[chunk], langs[chunk])
+    ``batch_size`` prompts; falls back to one sequence per pair for models without a separable LM head
+    (``on_rows``: as :func:`shared_prompt_logprobs`, with indices into ``prompts``)."""
+    # Sorted by prompt length so each chunk pads little; the order is restored below.
+    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+    out: list[torch.Tensor | None] = [None] * len(prompts)
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        chunk_prompts, chunk_targets = [prompts[i] for i in idx], [targets[i] for i in idx]
+        chunk_langs = [langs[i] for i in idx]
+        shared = shared_prompt_logprobs(model, tokenizer, chunk_prompts, chunk_targets, chunk_langs,
+                                        _offset(on_rows, idx))
         if shared is None:
-            flat = score_targets(model, tokenizer, [p for p, ts in zip(prompts[chunk], targets[chunk]) for _ in ts],
-                                 [t for ts in targets[chunk] for t in ts],
-                                 [lg for lg, ts in zip(langs[chunk], targets[chunk]) for _ in ts], batch_size)
-            sizes = [len(ts) for ts in targets[chunk]]
-            shared = list(torch.split(flat, sizes))
-        out.extend(shared)
+            owners = [i for i, ts in zip(idx, chunk_targets) for _ in ts]
+            flat = score_targets(model, tokenizer, [p for p, ts in zip(chunk_prompts, chunk_targets) for _ in ts],
+                                 [t for ts in chunk_targets for t in ts],
+                                 [lg for lg, ts in zip(chunk_langs, chunk_targets) for _ in ts], batch_size,
+                                 _offset(on_rows, owners))
+            shared = list(torch.split(flat, [len(ts) for ts in chunk_targets]))
+        for i, scores in zip(idx, shared):
+            out[i] = scores
     return out

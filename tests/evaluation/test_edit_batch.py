@@ -117,3 +117,35 @@ def test_edit_batch_size_is_checked():
         EditLoop("single", edit_batch_size=0)
     with pytest.raises(ValueError, match="applies to mode single"):
         EditEvaluationCallback(mode="batch", edit_batch_size=4)
+
+
+def test_rows_of_one_forward_each_get_their_own_cases_edit(tiny_models, small_cases):
+    """RowWeightEdit: one batched scoring call answers as each case's own WeightEdit does, and a forward whose rows
+    were not reported is refused."""
+    from mke_lightning.editors.row_weights import RowWeightEdit
+
+    editor = _editor("ft_m", tiny_models["gpt2"], num_steps=5, lr=5e-2)
+    cases = small_cases[:3]
+    edits = editor.edit_each(cases, "en")
+    views = [c.views["en"] for c in cases]
+    alone = []
+    for view, applied in zip(views, edits):
+        with applied:
+            lm = editor.scoring_lm()
+            alone.append(lm.target_logprobs([view.prompt], [[view.target_new, view.target_true]], ["en"])[0])
+            alone[-1] = (alone[-1], lm.greedy([view.prompt], [3])[0])
+    combined = editor.scored_together(edits)
+    assert isinstance(combined, RowWeightEdit)
+    with combined:
+        lm = combined.scoring_lm()
+        combined.use([2, 1, 0])  # queries in reverse case order
+        scores = lm.target_logprobs([v.prompt for v in views[::-1]],
+                                    [[v.target_new, v.target_true] for v in views[::-1]], ["en"] * 3)
+        answers = lm.greedy([v.prompt for v in views[::-1]], [3] * 3)
+        with pytest.raises(RuntimeError, match="batch rows"):
+            combined.rows = torch.zeros(0, dtype=torch.long)
+            editor.base_model(input_ids=torch.tensor([[1, 5, 6]]))
+    for (logps, answer), got, got_answer in zip(alone, scores[::-1], answers[::-1]):
+        torch.testing.assert_close(got, logps, rtol=1e-5, atol=1e-5)
+        assert got_answer == answer
+    assert not (alone[0][0] == alone[1][0]).all()  # the cases' edits differ

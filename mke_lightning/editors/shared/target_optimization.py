@@ -29,7 +29,8 @@ by one; a request that has stopped keeps its δ (its rows are restored after eac
 forward passes. This makes a MEMIT batch of 1000 edits take tens of forward passes instead of thousands, and the
 independent edits of the batched single mode (``edit_batch_size``) share their steps.
 
-The blocks below the first site's block are computed once (and block ``L`` too when every site is its output or
+The tokens before each row's subject's last token are computed once, their key/value cache reused at every step
+(:mod:`.subject_prefix`); the blocks below the first site's block are computed once (and block ``L`` too when every site is its output or
 its FFN output projection: :mod:`.cached_trunk`). Per step only what the loss reads is computed past the trunk: the LM head and the softmax run at the positions that
 predict a target token and at each KL prompt's subject position, not at every position of every row.
 """
@@ -44,6 +45,7 @@ import torch
 
 from mke_lightning.editors.shared.cached_trunk import TrunkPlan, recording, replayed_blocks, trunk_plan
 from mke_lightning.editors.shared.keys import Request, subject_last_index
+from mke_lightning.editors.shared.subject_prefix import SubjectSplit, split_at_subject
 from mke_lightning.models.adapter import is_conv1d
 from mke_lightning.models.encoding import targets_token_ids, trunk_and_head
 from mke_lightning.models.hooks import hidden_of, hooked, with_hidden
@@ -153,14 +155,19 @@ def _encode(tokenizer, requests, groups_of, kl_prompts, device):
     return input_ids.to(device), mask.to(device), labels.to(device), as_t(owner), as_t(idx), as_t(is_kl, torch.bool)
 
 
-def _logits_at(model, input_ids, mask, rows: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
+def _logits_at(model, input_ids, mask, rows: torch.Tensor, cols: torch.Tensor, split: SubjectSplit | None = None,
+               kept: torch.Tensor | None = None) -> torch.Tensor:
     """The model's logits at positions ``(rows[i], cols[i])`` only, ``[len(rows), vocab]``: the trunk runs on the
-    whole batch, the LM head (and later the softmax) only where a target token or the KL distribution is read.
-    Models whose logits need more than the head take the full forward."""
+    batch, the LM head (and later the softmax) only where a target token or the KL distribution is read. With
+    ``split`` the batch is the rows ``kept`` of the split's suffixes, run on their cached prefixes
+    (:mod:`.subject_prefix`). Models whose logits need more than the head take the full forward."""
     trunk, head = trunk_and_head(model)
     if trunk is None:
         return model(input_ids=input_ids, attention_mask=mask).logits[rows, cols]
-    hidden = trunk(input_ids=input_ids, attention_mask=mask).last_hidden_state
+    if split is not None:
+        hidden = trunk(**split.trunk_inputs(model, kept, input_ids.shape[1])).last_hidden_state
+    else:
+        hidden = trunk(input_ids=input_ids, attention_mask=mask).last_hidden_state
     return head(hidden[rows, cols])
 
 
@@ -168,6 +175,9 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
                     adaptive_nll: bool):
     device = next(model.parameters()).device
     input_ids, mask, labels, owner, idx, is_kl = _encode(tokenizer, requests, groups_of, kl_prompts, device)
+    split = split_at_subject(model, input_ids, mask, labels, idx, pad_id_of(tokenizer))
+    if split is not None:  # every row from the subject's last token on, which is then at column 0
+        input_ids, mask, labels, idx = split.ids, split.mask, split.labels, torch.zeros_like(idx)
     n, rows = len(requests), torch.arange(len(owner), device=device)
     first_row = torch.stack([(owner == r).nonzero()[0, 0] for r in range(n)])
     deltas: dict[str, torch.Tensor] = {}
@@ -183,15 +193,15 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
         plan = trunk_plan(model, sites)
         with torch.no_grad(), _add_at(model, sites, {s: torch.zeros(n, w, device=device) for s, w in widths.items()},
                                       rows, owner, idx, seen), recording(model, plan):
-            kl_logits = _logits_at(model, input_ids, mask, rows[is_kl], idx[is_kl])
+            kl_logits = _logits_at(model, input_ids, mask, rows[is_kl], idx[is_kl], split, rows)
         init_logp = torch.log_softmax(kl_logits.float(), dim=-1)
         for s in sites:
             init[s] = seen[s][first_row].float()
             deltas[s] = torch.zeros_like(init[s], requires_grad=True)
         optimizer = torch.optim.Adam(list(deltas.values()), lr=cfg.v_lr)
         for step in range(cfg.v_num_grad_steps):
-            step_loss = _step_losses(model, plan, input_ids, mask, labels, owner, idx, is_kl, ~done, deltas, sites,
-                                     init, init_logp, factor, cfg, adaptive_nll)
+            step_loss = _step_losses(model, plan, split, input_ids, mask, labels, owner, idx, is_kl, ~done, deltas,
+                                     sites, init, init_logp, factor, cfg, adaptive_nll)
             loss, kl, argmax_ok = step_loss
             if not torch.isfinite(loss.detach()[~done]).all():
                 raise FloatingPointError("non-finite loss in the target-vector optimisation")
@@ -220,8 +230,8 @@ def _optimize_chunk(model, tokenizer, requests, groups_of, kl_prompts, sites, cf
                             history, factor_history)
 
 
-def _step_losses(model, plan: TrunkPlan, input_ids, mask, labels, owner, idx, is_kl, active, deltas, sites, init,
-                 init_logp, factor, cfg: TargetOptimization, adaptive_nll: bool):
+def _step_losses(model, plan: TrunkPlan, split: SubjectSplit | None, input_ids, mask, labels, owner, idx, is_kl,
+                 active, deltas, sites, init, init_logp, factor, cfg: TargetOptimization, adaptive_nll: bool):
     """One step's per-request loss, KL and (PMET) whether every target token is the argmax, computed on the rows of
     the ``active`` requests only (the batch trimmed to their longest row), from the first block the δ changes
     (``plan``: :mod:`.cached_trunk`); finished requests get 0 (unused)."""
@@ -241,7 +251,8 @@ def _step_losses(model, plan: TrunkPlan, input_ids, mask, labels, owner, idx, is
 
     hooks = contextlib.nullcontext() if plan.add_at_last else _add_at(model, sites, deltas, local, own, at, seen)
     with hooks, replayed_blocks(model, plan, kept, width, add_deltas):
-        logits = _logits_at(model, ids, att, torch.cat([t_rows, local[kl_row]]), torch.cat([t_cols, at[kl_row]]))
+        logits = _logits_at(model, ids, att, torch.cat([t_rows, local[kl_row]]), torch.cat([t_cols, at[kl_row]]),
+                            split, kept)
     n_t = len(t_rows)
     target_ids = shifted[t_rows, t_cols]
     picked = torch.log_softmax(logits[:n_t].float(), dim=-1).gather(-1, target_ids.unsqueeze(-1)).squeeze(-1)

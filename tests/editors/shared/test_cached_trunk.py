@@ -1,5 +1,6 @@
-"""Blocks below the optimised sites computed once: the target optimisation gives the targets it gives computing
-every block at every step, for FFN-output (ROME), block-output (MEMIT) and attention + FFN (PMET) sites."""
+"""What the target optimisation computes once — the blocks below the optimised sites and the tokens before each
+row's subject — changes no target: the same targets as computing every block of every whole row at every step,
+for FFN-output (ROME), block-output (MEMIT) and attention + FFN (PMET) sites."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def test_replayed_blocks_change_no_target(arch, kind, replay, additive, tiny_mod
     cfg = TargetOptimization(v_num_grad_steps=6, v_lr=0.5, early_stop_loss=0.0)
     cached = optimize_targets(model, tok, requests, GROUPS, KL, sites, cfg, adaptive_nll=kind == "attn_ffn")
     monkeypatch.setattr(target_opt, "trunk_plan", lambda model, sites: TrunkPlan())
+    monkeypatch.setattr(target_opt, "split_at_subject", lambda *args: None)
     full = optimize_targets(model, tok, requests, GROUPS, KL, sites, cfg, adaptive_nll=kind == "attn_ffn")
     for site in sites:
         assert cached.delta[site].abs().max() > 0
@@ -44,6 +46,25 @@ def test_replayed_blocks_change_no_target(arch, kind, replay, additive, tiny_mod
     assert [x for h in cached.losses for x in h] == pytest.approx([x for h in full.losses for x in h], rel=1e-4, abs=1e-5)
     blocks = model.get_submodule(ArchitectureAdapter(model).spec.blocks)
     assert all(type(b).__name__.endswith(("Block", "Layer")) for b in blocks)  # the real blocks are back
+
+
+def test_rows_are_cut_at_the_subject_and_long_rows_stay_in_the_positions(tiny_models, small_cases):
+    from mke_lightning.editors.shared.subject_prefix import split_at_subject
+    from mke_lightning.models.padding import pad_batch
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_models["gpt2"]).eval()
+    rows = [[1, 5, 6, 7, 8], [1] + list(range(10, 10 + 63))]  # the second row fills all 64 positions
+    ids, mask = pad_batch(rows, 0, "right")
+    labels = torch.full_like(ids, -100)
+    split = split_at_subject(model, ids, mask, labels, torch.tensor([2, 3]), 0)
+    assert split.ids[0, :3].tolist() == [6, 7, 8] and split.prefix_mask.sum(-1).tolist() == [2, 3]
+    inputs = split.trunk_inputs(model, torch.tensor([0, 1]), split.ids.shape[1])
+    assert int(inputs["position_ids"].max()) == 63  # padding columns repeat the last position
+    with torch.no_grad():
+        cut = model.base_model(**inputs).last_hidden_state[1]
+        whole = model.base_model(input_ids=ids[1:]).last_hidden_state[0, 3:]
+    torch.testing.assert_close(cut, whole, rtol=1e-4, atol=1e-4)
+    assert split_at_subject(model, ids, mask, labels, torch.tensor([0, 3]), 0) is None  # nothing before a subject
 
 
 def test_nothing_is_replayed_in_training_mode_or_for_unknown_sites(tiny_models):
