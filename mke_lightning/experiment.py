@@ -202,3 +202,13 @@ def experiment_cli(configs: Sequence[str], overrides: Sequence[str] = ()) -> Mke
         return MkeCLI(args=[x for c in configs for x in ("--config", c)] + list(overrides), run=False)
     finally:
         sys.argv = argv
+
+
+def load_editor_checkpoint(editor: L.LightningModule, ckpt_path: str) -> None:
+    """Load a trained editor's checkpoint (MEND, ...) into ``editor`` after ``configure_model()``, as ``mke test
+    --ckpt_path`` does (the editor's ``on_load_checkpoint``, then its weights)."""
+    import torch
+
+    checkpoint = torch.load(ckpt_path, map_location="cpu", weights_only=False)
+    editor.on_load_checkpoint(checkpoint)
+    editor.load_state_dict(checkpoint["state_dict"], strict=editor.strict_loading)

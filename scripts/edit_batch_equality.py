@@ -36,10 +36,9 @@ def main() -> None:
     parser.add_argument("--ckpt_path")
     parser.add_argument("--output")
     args, overrides = parser.parse_known_args()
-    import torch
 
     from mke_lightning.evaluation.callback import EditEvaluationCallback
-    from mke_lightning.experiment import experiment_cli
+    from mke_lightning.experiment import experiment_cli, load_editor_checkpoint
 
     cli = experiment_cli(args.config, overrides)
     editor, dm = cli.model, cli.datamodule
@@ -49,9 +48,7 @@ def main() -> None:
     cases = dm.splits["test"][:args.cases]
     editor.configure_model()
     if args.ckpt_path:
-        checkpoint = torch.load(args.ckpt_path, map_location="cpu", weights_only=False)
-        editor.on_load_checkpoint(checkpoint)
-        editor.load_state_dict(checkpoint["state_dict"], strict=editor.strict_loading)
+        load_editor_checkpoint(editor, args.ckpt_path)
     editor.eval()
     src = callback.edit_languages or dm.edit_languages
     tgt = callback.eval_languages or dm.eval_languages

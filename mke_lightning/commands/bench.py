@@ -66,7 +66,7 @@ def _evaluate(editor, cases, src_langs, tgt_langs, metrics, batch_size, naive=Fa
 
 def bench(config: list[str], overrides: list[str], cases: int = 50, compare_naive: bool = False,
           output: str | None = "runs/bench.json", scoring_batch_size: int = 256, train_steps: int = 0,
-          edit_batch_size: list[int] | None = None) -> dict:
+          edit_batch_size: list[int] | None = None, ckpt_path: str | None = None) -> dict:
     """Benchmark the editor of an experiment config on its test data.
 
     Args:
@@ -80,9 +80,10 @@ def bench(config: list[str], overrides: list[str], cases: int = 50, compare_naiv
         train_steps: time this many training steps first (learned editors; 0: none).
         edit_batch_size: edits computed together in single mode; several values (``--edit_batch_size [1, 8, 32]``)
             time each in turn (``None``: 1).
+        ckpt_path: checkpoint of a trained editor (MEND, ...) to load first, as for ``mke test --ckpt_path``.
     """
     from mke_lightning.evaluation.callback import EditEvaluationCallback
-    from mke_lightning.experiment import experiment_cli
+    from mke_lightning.experiment import experiment_cli, load_editor_checkpoint
 
     cli = experiment_cli(config, overrides or [])
     editor, dm = cli.model, cli.datamodule
@@ -93,6 +94,8 @@ def bench(config: list[str], overrides: list[str], cases: int = 50, compare_naiv
     src = callback.edit_languages or dm.edit_languages
     tgt = callback.eval_languages or dm.eval_languages
     editor.configure_model()
+    if ckpt_path:
+        load_editor_checkpoint(editor, ckpt_path)
     training = {}
     if train_steps > 0:
         if type(editor).training_step is L.LightningModule.training_step:
@@ -115,7 +118,8 @@ def bench(config: list[str], overrides: list[str], cases: int = 50, compare_naiv
         more = _evaluate(editor, selected, src, tgt, callback.metric_names, scoring_batch_size, edit_batch_size=size)
         batched.append(_batch_row(size, more[1], more[2], more[0], values))
     result = {
-        "editor": type(editor).__name__, "config": config, "overrides": list(overrides or []), "cases": len(selected),
+        "editor": type(editor).__name__, "config": config, "overrides": list(overrides or []), "ckpt_path": ckpt_path,
+        "cases": len(selected),
         "edits": n_edits,
         "src_languages": src, "tgt_languages": tgt, "device": str(editor.device),
         "edit_latency_s": {"median": statistics.median(edit_times), "p90": _percentile(edit_times, 0.9)},

@@ -144,7 +144,7 @@ def edit(config: list[str], overrides: list[str], subject: str | None = None, pr
         output: also write the rows as JSON here.
     """
     from mke_lightning.data.languages import normalize_lang
-    from mke_lightning.experiment import experiment_cli
+    from mke_lightning.experiment import experiment_cli, load_editor_checkpoint
 
     the_case = _case_from(case, index, subject, prompt, target_new, target_true, normalize_lang(lang))
     src = normalize_lang(edit_lang) if edit_lang else next(iter(the_case.views))
@@ -153,11 +153,7 @@ def edit(config: list[str], overrides: list[str], subject: str | None = None, pr
     editor = experiment_cli(config, overrides).model
     editor.configure_model()
     if ckpt_path:
-        import torch
-
-        checkpoint = torch.load(ckpt_path, map_location="cpu", weights_only=False)
-        editor.on_load_checkpoint(checkpoint)
-        editor.load_state_dict(checkpoint["state_dict"], strict=editor.strict_loading)
+        load_editor_checkpoint(editor, ckpt_path)
     rows = edit_one(editor.eval(), the_case, src, max_new_tokens)
     print(f"{type(editor).__name__}: edit of case {the_case.case_id!r} in {src}")
     print(format_rows(rows))

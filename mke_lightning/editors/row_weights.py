@@ -44,6 +44,7 @@ class RowWeightEdit(AppliedEdit):
             self.deltas.setdefault(module, {})[kind] = torch.stack([e.new_values[name].to(base) - base for e in edits])
         self.queries = torch.zeros(0, dtype=torch.long)
         self.rows = torch.zeros(0, dtype=torch.long)
+        self._route(self.rows)
         self.handles: list = []
 
     @classmethod
@@ -61,7 +62,18 @@ class RowWeightEdit(AppliedEdit):
         self.queries = torch.as_tensor(list(case_of_query), dtype=torch.long)
 
     def _on_rows(self, indices: Sequence[int]) -> None:
-        self.rows = self.queries[torch.as_tensor(list(indices), dtype=torch.long)]
+        self._route(self.queries[torch.as_tensor(list(indices), dtype=torch.long)])
+
+    def _route(self, rows: torch.Tensor) -> None:
+        """The case of each row of the coming forwards, and (worked out once for every edited module) the rows
+        grouped by case: ``order`` sorts them by case, ``counts[i]`` rows of case ``cases[i]``, ``inverse`` undoes
+        the sort."""
+        self.rows = rows
+        self.order = torch.argsort(rows, stable=True)
+        cases, counts = torch.unique_consecutive(rows[self.order], return_counts=True)
+        self.cases, self.counts = cases.tolist(), counts.tolist()
+        self.inverse = torch.empty_like(self.order)
+        self.inverse[self.order] = torch.arange(len(rows))
 
     def scoring_lm(self, batch_size: int = 256) -> HFScoringLM:
         """The base model's scoring LM, reporting its batch rows to this edit."""
@@ -72,20 +84,22 @@ class RowWeightEdit(AppliedEdit):
 
         def hook(module, args, output):
             x = args[0]
-            rows = self.rows.to(x.device)
-            if rows.numel() != x.shape[0]:
-                raise RuntimeError(f"{module_name}: {x.shape[0]} batch rows, {rows.numel()} routed (a forward the "
+            if self.rows.numel() != x.shape[0]:
+                raise RuntimeError(f"{module_name}: {x.shape[0]} batch rows, {self.rows.numel()} routed (a forward the "
                                    "scoring LM did not report)")
-            added = torch.zeros_like(output)
-            for case in rows.unique().tolist():
-                sel = (rows == case).nonzero().squeeze(-1)
-                part = 0
-                if "weight" in delta:
+            # one gather, one product per case on its contiguous rows, one scatter back (not a mask per case)
+            device = x.device
+            if "weight" in delta:
+                parts = []
+                for case, rows_of_case in zip(self.cases, x[self.order.to(device)].split(self.counts)):
                     w = delta["weight"][case].to(x.dtype)
-                    part = x[sel] @ (w if is_conv1d(module) else w.T)
-                if "bias" in delta:
-                    part = part + delta["bias"][case].to(x.dtype)
-                added[sel] = part
+                    parts.append(rows_of_case @ (w if is_conv1d(module) else w.T))
+                added = torch.cat(parts)[self.inverse.to(device)]
+            else:
+                added = torch.zeros_like(output)
+            if "bias" in delta:
+                bias = delta["bias"][self.rows.to(device)].to(x.dtype)
+                added = added + bias.view(bias.shape[0], *[1] * (output.dim() - 2), bias.shape[-1])
             return output + added
         return hook
 

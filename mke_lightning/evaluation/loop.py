@@ -5,7 +5,9 @@ differs (the ``record`` function). For each source language the cases have a vie
 
 * ``single`` (default): each case is edited alone, scored, and the model restored before the next; with
   ``edit_batch_size`` B > 1 the edits of B cases are computed together (``editor.edit_each``: each as if alone, on
-  the unedited model) and then each is applied, scored and restored in turn — the same values as B = 1;
+  the unedited model), then scored together in shared forwards, every batch row with its own case's edit, when
+  the editor allows it (``editor.scored_together``), else each applied, scored and restored in turn — the same
+  values as B = 1 up to float rounding (the padded widths of shared batches differ from a case's own);
 * ``batch``: the cases given are edited together by one ``editor.edit`` call, scored, restored;
 * ``sequential``: edits accumulate (no restore) through the cases; after every ``sequential_every`` edits the cases
   of that window are scored with all edits so far applied; the model is restored at the end (innermost edit left

@@ -65,6 +65,26 @@ def test_bench_times_training_of_learned_editors(tmp_path, tiny_models, small_ca
     assert result["train_cases_per_s"] == result["train_steps_per_s"]  # batch size 1
     assert result["train_peak_memory_mb"] > 0 and result["edits"] == 2
     assert "training:" in capsys.readouterr().out
+    # --ckpt_path: the editor's trained weights are loaded before the edits (here: a hypernetwork made to differ)
+    import torch
+
+    from mke_lightning.experiment import experiment_cli
+
+    editor = experiment_cli([str(path)]).model
+    editor.configure_model()
+    with torch.no_grad():
+        for name, param in editor.named_parameters():
+            if not name.startswith(editor.unsaved_prefix):
+                param.add_(0.5 * torch.randn_like(param))
+    checkpoint = {"state_dict": editor.state_dict()}
+    editor.on_save_checkpoint(checkpoint)
+    torch.save(checkpoint, tmp_path / "mend.ckpt")
+    cli_main(["bench", "--config", str(path), "--cases", "2", "--output", str(out)])
+    untrained = json.loads(out.read_text())["metrics"]
+    cli_main(["bench", "--config", str(path), "--cases", "2", "--ckpt_path", str(tmp_path / "mend.ckpt"),
+              "--output", str(out)])
+    loaded = json.loads(out.read_text())
+    assert loaded["ckpt_path"] == str(tmp_path / "mend.ckpt") and loaded["metrics"] != untrained
     # a training-free editor has no training to time
     config["model"] = {"class_path": "mke_lightning.editors.UneditedEditor",
                        "init_args": {"model_name_or_path": tiny_models["gpt2"]}}

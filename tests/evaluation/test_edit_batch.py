@@ -149,3 +149,26 @@ def test_rows_of_one_forward_each_get_their_own_cases_edit(tiny_models, small_ca
         torch.testing.assert_close(got, logps, rtol=1e-5, atol=1e-5)
         assert got_answer == answer
     assert not (alone[0][0] == alone[1][0]).all()  # the cases' edits differ
+
+
+def test_rows_of_a_case_need_not_be_next_to_each_other(tiny_models, small_cases):
+    """RowWeightEdit groups the rows of one forward by case (weight and bias deltas): rows routed to cases 0, 2, 1,
+    0, 2 each get the logits their case's own weight edit gives."""
+    from mke_lightning.editors.row_weights import RowWeightEdit
+
+    editor = _editor("ft_m", tiny_models["gpt2"], num_steps=5, lr=5e-2, train_bias=True)
+    edits = editor.edit_each(small_cases[:3], "en")
+    assert any(name.endswith(".bias") for name in edits[0].new_values)
+    ids = torch.randint(3, 100, (5, 6))
+    route = [0, 2, 1, 0, 2]
+    alone = []
+    for row, case in enumerate(route):
+        with edits[case], torch.no_grad():
+            alone.append(editor.base_model(input_ids=ids[row:row + 1]).logits[0])
+    combined = RowWeightEdit(editor.base_model, editor.tokenizer, edits)
+    with combined, torch.no_grad():
+        combined.use(route)
+        combined._on_rows(range(5))
+        together = editor.base_model(input_ids=ids).logits
+    torch.testing.assert_close(together, torch.stack(alone), rtol=1e-5, atol=1e-5)
+    assert not torch.allclose(alone[0], alone[1], atol=1e-4)  # the cases' edits differ
