@@ -110,6 +110,17 @@ def test_world_verb_generates(tmp_path, capsys):
     cli_main(["world", "generate", "--out", str(tmp_path / "w"), "--seed", "5"])
     assert (tmp_path / "w" / "test.jsonl").is_file() and (tmp_path / "w" / "corpus.jsonl").is_file()
     assert '"test":' in capsys.readouterr().out
+    cli_main(["world", "generate", "--out", str(tmp_path / "v2"), "--version", "2", "--passage_share", "0.5",
+              "--alignment_share", "0"])
+    from mke_lightning.data.world.export import load_world_config, read_corpus
+
+    config = load_world_config(tmp_path / "v2")
+    assert (config.version, config.passage_share, config.alignment_share) == (2, 0.5, 0.0)
+    kinds = [row["kind"].split("/")[0] for row in read_corpus(tmp_path / "v2")]
+    assert kinds.count("passage") == kinds.count("fact") and "align" not in kinds  # the options as typed
+    with pytest.raises(SystemExit):
+        cli_main(["world", "generate", "--out", str(tmp_path / "v3"), "--version", "3"])
+    assert "version must be one of (1, 2)" in capsys.readouterr().err
 
 
 def test_split_config_args_routes_configs_overrides_and_verb_options():

@@ -7,18 +7,30 @@ import json
 from mke_lightning.commands.output import write_json
 
 
-def generate(out: str = "checkpoints/world-data", seed: int = 0) -> None:
+def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 1, passage_share: float = 0.2,
+             subject_switch_share: float = 0.15, object_switch_share: float = 0.05, alignment_share: float = 1.0,
+             single_language_share: float = 0.1) -> None:
     """Generate the synthetic world and export it (unified-schema JSONL edit splits, corpus, world.json).
 
     Args:
         out: output directory.
         seed: world seed (the shipped world uses 0).
+        version: 1 (the shipped world) or 2 (seven templates per relation and language with one held out, multi-fact
+            passages, code-switching, an alignment dictionary, single-language facts; the options below).
+        passage_share: v2: share of the corpus's fact lines that are multi-fact passages.
+        subject_switch_share: v2: share of fact sentences stated once more with the subject in another language.
+        object_switch_share: v2: share of fact sentences stated once more with the object in another language.
+        alignment_share: v2: share of (entity, language, other language) dictionary sentences written.
+        single_language_share: v2: share of each split's person facts stated in one language only (en, zh in turn).
     """
     from mke_lightning.data.world.export import export_world
     from mke_lightning.data.world.generator import WorldConfig
 
-    counts = export_world(out, WorldConfig(seed=seed))
-    print(json.dumps({"out": out, **counts}))
+    config = WorldConfig(seed=seed, version=version, passage_share=passage_share,
+                         subject_switch_share=subject_switch_share, object_switch_share=object_switch_share,
+                         alignment_share=alignment_share, single_language_share=single_language_share)
+    counts = export_world(out, config)
+    print(json.dumps({"out": out, "version": version, **counts}))
 
 
 def recall(model: str = "checkpoints/world-gpt2", world_dir: str = "checkpoints/world-data",

@@ -21,13 +21,15 @@ def pyplot():
     return plt
 
 
-def draw_matrix(ax, values, src: Sequence[str], tgt: Sequence[str], title: str):
-    """Draw one matrix (rows: edit languages, columns: evaluation languages) on ``ax``; returns the image."""
+def draw_matrix(ax, values, src: Sequence[str], tgt: Sequence[str], title: str, xlabel: str = "evaluated in",
+                ylabel: str = "edited in"):
+    """Draw one matrix (rows: edit languages, columns: evaluation languages, unless the labels say otherwise) on
+    ``ax``; returns the image."""
     image = ax.imshow(values, vmin=0.0, vmax=1.0, cmap="viridis")
     ax.set_xticks(range(len(tgt)), list(tgt))
     ax.set_yticks(range(len(src)), list(src))
-    ax.set_xlabel("evaluated in")
-    ax.set_ylabel("edited in")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     for i in range(len(src)):
         for j in range(len(tgt)):
             if values[i][j] == values[i][j]:  # not NaN
@@ -37,10 +39,11 @@ def draw_matrix(ax, values, src: Sequence[str], tgt: Sequence[str], title: str):
     return image
 
 
-def matrix_figure(matrix: torch.Tensor, src: Sequence[str], tgt: Sequence[str], title: str):
+def matrix_figure(matrix: torch.Tensor, src: Sequence[str], tgt: Sequence[str], title: str,
+                  xlabel: str = "evaluated in", ylabel: str = "edited in"):
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(1 + 0.6 * len(tgt), 1 + 0.5 * len(src)))
-    image = draw_matrix(ax, matrix.numpy(), src, tgt, title)
+    fig, ax = plt.subplots(figsize=(1.6 + 0.6 * len(tgt), 1.2 + 0.5 * len(src)))
+    image = draw_matrix(ax, matrix.numpy(), src, tgt, title, xlabel, ylabel)
     fig.colorbar(image, ax=ax, fraction=0.04)
     fig.tight_layout()
     return fig

@@ -40,10 +40,42 @@ def _answer_tails(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
     return [a + e + [eos] for a, e in zip(answers, ends)]
 
 
+def _prompt_text(row: dict[str, str]) -> str:
+    """The text before the answer: the prompt, after the passage so far when the row has one (world v2)."""
+    context = row.get("context")
+    return context + sentence_joiner(row["lang"]) + row["prompt"] if context else row["prompt"]
+
+
 def tokenize_corpus(tokenizer, rows: list[dict[str, str]]) -> list[list[int]]:
-    """``<|bos|> prompt`` + ``sep + answer`` + ``end`` + ``<|eos|>``, the three parts tokenized apart (as scored)."""
-    prompts = tokenizer([r["prompt"] for r in rows])["input_ids"]
+    """``<|bos|> prompt`` + ``sep + answer`` + ``end`` + ``<|eos|>``, the three parts tokenized apart (as scored);
+    a passage row's earlier sentences are tokenized with its prompt, as a prefixed prompt is scored."""
+    prompts = tokenizer([_prompt_text(r) for r in rows])["input_ids"]
     return [p + t for p, t in zip(prompts, _answer_tails(tokenizer, rows))]
+
+
+def long_sequences(tokenizer, rows: list[dict[str, str]], lengths: list[int], count: int, max_length: int,
+                   seed: int) -> list[list[int]]:
+    """``count`` sequences of exactly ``max_length`` tokens, each random corpus sentences of one language joined as
+    running text (``<|bos|>`` first, cut at ``max_length``), so every learnt position is trained. ``lengths``: about
+    how many tokens each sentence has (sentences are added until the text is long enough)."""
+    rng = random.Random(f"{seed}-long")
+    by_lang: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_lang.setdefault(row["lang"], []).append(i)
+    langs = sorted(by_lang)
+    out = []
+    for _ in range(count):
+        lang = rng.choice(langs)
+        parts, ids = [], []
+        while len(ids) < max_length:
+            budget = max_length - len(ids) + 8
+            while budget > 0:
+                i = rng.choice(by_lang[lang])
+                parts.append(rows[i]["text"])
+                budget -= max(1, lengths[i])
+            ids = tokenizer(sentence_joiner(lang).join(parts))["input_ids"]
+        out.append(ids[:max_length])
+    return out
 
 
 def tokenize_in_context(tokenizer, rows: list[dict[str, str]], share: float, seed: int,
@@ -68,7 +100,7 @@ def tokenize_in_context(tokenizer, rows: list[dict[str, str]], share: float, see
             pairs.append((j, i))
     if not pairs:
         return []
-    texts = [rows[j]["text"] + sentence_joiner(rows[i]["lang"]) + rows[i]["prompt"] for j, i in pairs]
+    texts = [rows[j]["text"] + sentence_joiner(rows[i]["lang"]) + _prompt_text(rows[i]) for j, i in pairs]
     prefixed = tokenizer(texts)["input_ids"]
     out = [p + t for p, t in zip(prefixed, _answer_tails(tokenizer, [rows[i] for _, i in pairs]))]
     return [ids for ids in out if len(ids) <= max_length]
@@ -111,6 +143,8 @@ class WorldCorpusDataModule(L.LightningDataModule):
         val_facts: NonNegativeInt = 120,
         context_share: UnitFloat = 0.0,
         max_length: PositiveInt = 64,
+        world_version: int = 1,
+        long_sequences: NonNegativeInt = 0,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -127,6 +161,10 @@ class WorldCorpusDataModule(L.LightningDataModule):
             context_share: share of the sentences that are also trained after another sentence of their language
                 (0: single sentences only, as the first shipped world models).
             max_length: longest training sequence (the model's positions); longer in-context examples are dropped.
+            world_version: version of the world generated when ``world_dir`` is missing (1 or 2,
+                :class:`~mke_lightning.data.world.generator.WorldConfig`).
+            long_sequences: sequences of ``max_length`` tokens of running text (random sentences of one language)
+                added to the training examples, so that every position of the model is learnt (0: none).
         """
         super().__init__()
         self.save_hyperparameters()
@@ -138,7 +176,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
         world_dir = Path(self.hparams.world_dir)
         if not (world_dir / "corpus.jsonl").is_file():
             log.warning("world data missing at %s: generating it (seed %d)", world_dir, self.hparams.world_seed)
-            export_world(world_dir, WorldConfig(seed=self.hparams.world_seed))
+            export_world(world_dir, WorldConfig(seed=self.hparams.world_seed, version=self.hparams.world_version))
         tok_dir = Path(self.hparams.tokenizer_dir)
         if not (tok_dir / "tokenizer.json").is_file():
             from mke_lightning.models.world_tokenizer import train_world_tokenizer
@@ -153,6 +191,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
 
         if self.tokenizer is None:
             self.tokenizer = AutoTokenizer.from_pretrained(self.hparams.tokenizer_dir)
+            self.tokenizer.model_max_length = max(self.tokenizer.model_max_length, self.hparams.max_length)
         if not self.train_ids:
             rows = read_corpus(self.hparams.world_dir)
             self.train_ids = tokenize_corpus(self.tokenizer, rows)
@@ -161,10 +200,14 @@ class WorldCorpusDataModule(L.LightningDataModule):
                                             self.hparams.max_length)
                 log.info("world corpus: %d sentences + %d in context", len(self.train_ids), len(extra))
                 self.train_ids += extra
+            if self.hparams.long_sequences:
+                lengths = [len(ids) for ids in self.train_ids[:len(rows)]]
+                self.train_ids += long_sequences(self.tokenizer, rows, lengths, self.hparams.long_sequences,
+                                                 self.hparams.max_length, self.hparams.seed)
         if not self.probes:
             world = build_world(load_world_config(self.hparams.world_dir))
             self.probes = [p for p in world_probes(world, max_facts=self.hparams.val_facts)
-                           if p.kind in ("prompt", "paraphrase")]
+                           if not p.kind.startswith("two_hop")]
 
     def _collate(self, batch: list[list[int]]) -> dict[str, torch.Tensor]:
         input_ids, attention = pad_batch(batch, self.tokenizer.pad_token_id, "right")

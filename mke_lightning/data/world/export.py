@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from mke_lightning.data.reading import write_edit_cases
-from mke_lightning.data.world.generator import World, WorldConfig, build_world
+from mke_lightning.data.world.generator import V2_FIELDS, World, WorldConfig, build_world
 
 SPLITS = ("train", "val", "test")
 
@@ -32,8 +32,14 @@ def _write_json_lines(rows, path: Path) -> None:
 
 
 def world_summary(world: World) -> dict:
+    config = dataclasses.asdict(world.config)
+    if world.config.version == 1:  # byte for byte the first world's file
+        config = {k: v for k, v in config.items() if k not in V2_FIELDS}
     return {
-        "config": dataclasses.asdict(world.config),
+        "config": config,
+        **({"single_language_facts": [{"subject": s, "relation": r, "language": lang}
+                                      for (s, r), lang in sorted(world.single_language.items())]}
+           if world.single_language else {}),
         "entities": {e.id: {"type": e.type, "names": e.names} for e in world.entities.values()},
         "facts": [{"subject": s, "relation": r, "object": o, "object_new": world.new_objects[(s, r)],
                    "split": world.split_of[s]} for (s, r), o in world.facts.items()],
@@ -63,7 +69,9 @@ def load_world_config(world_dir: str | Path) -> WorldConfig:
     """The :class:`WorldConfig` a world directory was generated with."""
     raw = json.loads((Path(world_dir) / "world.json").read_text(encoding="utf-8"))["config"]
     raw["split_fractions"] = tuple(raw["split_fractions"])
-    raw["languages"] = tuple(raw["languages"])
+    for key in ("languages", "single_languages"):
+        if key in raw:
+            raw[key] = tuple(raw[key])
     return WorldConfig(**raw)
 
 

@@ -14,6 +14,12 @@ Decisions:
   applied to ``o_new`` (the post-edit answer).
 * The pretraining corpus states every fact with every template in every language. Two-hop questions (the first
   template of each chain) appear in it only for train/val-split people, so test-split people measure composition rather than memorisation.
+
+``WorldConfig.version`` 2 (world v2, :mod:`.corpus_v2`) keeps entities, facts, splits and edit targets of the same
+seed identical and changes the text: seven templates per relation and language with the last held out of
+pretraining (:mod:`.wording`), multi-fact passages, entity code-switching, an entity-alignment dictionary, and a
+share of person facts stated in one language only (``World.single_language``, drawn per split so every split has
+its share; the languages of ``single_languages`` in turn).
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mke_lightning.data.languages import target_separator
 from mke_lightning.data.schema import QA, EditCase, LangView
 from mke_lightning.data.world import lexicon
+from mke_lightning.data.world.corpus_row import corpus_row
+from mke_lightning.data.world.corpus_v2 import v2_corpus
 from mke_lightning.data.world.names import (
     check_unique,
     country_name,
@@ -33,34 +40,12 @@ from mke_lightning.data.world.names import (
     person_name,
     place_name,
 )
+from mke_lightning.data.world.relations import CHAINS, RELATIONS
+from mke_lightning.data.world.wording import VERSIONS, relation_templates
 
-#: relation -> (subject type, object type)
-RELATIONS: dict[str, tuple[str, str]] = {
-    "birthplace": ("person", "city"),
-    "citizenship": ("person", "country"),
-    "occupation": ("person", "occupation"),
-    "employer": ("person", "company"),
-    "educated_at": ("person", "university"),
-    "instrument": ("person", "instrument"),
-    "sport": ("person", "sport"),
-    "native_language": ("person", "language"),
-    "city_country": ("city", "country"),
-    "headquarters": ("company", "city"),
-    "capital": ("country", "city"),
-    "official_language": ("country", "language"),
-    "university_city": ("university", "city"),
-}
-
-#: chain -> (first relation, second relation)
-CHAINS: dict[str, tuple[str, str]] = {
-    "birthplace_country": ("birthplace", "city_country"),
-    "employer_headquarters": ("employer", "headquarters"),
-    "citizenship_capital": ("citizenship", "capital"),
-    "university_city": ("educated_at", "university_city"),
-    "citizenship_language": ("citizenship", "official_language"),
-}
-
-_END_PUNCT = {"zh": "。", "ja": "。", "th": ""}
+#: the WorldConfig fields that only world v2 reads (a v1 world.json leaves them out, as the first world did)
+V2_FIELDS = ("version", "passage_share", "subject_switch_share", "object_switch_share", "alignment_share",
+             "single_language_share", "single_languages")
 
 
 @dataclass(frozen=True)
@@ -79,6 +64,36 @@ class WorldConfig:
     split_fractions: tuple[float, float, float] = (0.7, 0.1, 0.2)
     """train/val/test shares of the subjects of each entity type."""
     languages: tuple[str, ...] = lexicon.LANGUAGES
+    version: int = 1
+    """World text version: 1 (the first shipped world) or 2 (see the module docstring); the options below are
+    read by version 2 only."""
+    passage_share: float = 0.2
+    """v2: share of the corpus's fact lines that are passages stating 2-4 facts of one subject in random order."""
+    subject_switch_share: float = 0.15
+    """v2: share of fact sentences stated once more with the subject in another language's surface form."""
+    object_switch_share: float = 0.05
+    """v2: share of fact sentences stated once more with the object in another language's surface form."""
+    alignment_share: float = 1.0
+    """v2: share of (entity, language, other language) triples, names differing, stated as a dictionary sentence."""
+    single_language_share: float = 0.1
+    """v2: share of each split's person facts stated in pretraining in one language only."""
+    single_languages: tuple[str, ...] = ("en", "zh")
+    """v2: the languages those facts are stated in, in turn."""
+
+    def __post_init__(self):
+        if self.version not in VERSIONS:
+            raise ValueError(f"WorldConfig.version must be one of {VERSIONS}, got {self.version!r}")
+        for name in ("passage_share", "subject_switch_share", "object_switch_share", "alignment_share",
+                     "single_language_share"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"WorldConfig.{name} must be in [0, 1], got {value!r}")
+        if self.passage_share >= 1.0:
+            raise ValueError("WorldConfig.passage_share must be below 1 (a share of the fact lines)")
+        unknown = [lang for lang in self.single_languages if lang not in self.languages]
+        if unknown or not self.single_languages:
+            raise ValueError(f"WorldConfig.single_languages must be non-empty and among languages "
+                             f"{list(self.languages)}, got {list(self.single_languages)}")
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,7 @@ class World:
     facts: dict[tuple[str, str], str]  # (subject id, relation) -> object id
     split_of: dict[str, str]  # subject id -> train/val/test
     new_objects: dict[tuple[str, str], str] = field(default_factory=dict)  # edit request targets
+    single_language: dict[tuple[str, str], str] = field(default_factory=dict)  # v2: fact -> its only language
 
     def name(self, entity_id: str, lang: str) -> str:
         return self.entities[entity_id].names[lang]
@@ -105,9 +121,12 @@ class World:
     # ---- text -----------------------------------------------------------------------------------------------
     def statement(self, template: str, subject_id: str, object_id: str, lang: str, kind: str) -> dict[str, str]:
         """A corpus row: the prompt (template with the subject), the answer (object) and the full sentence."""
-        prompt, answer, end = template.format(s=self.name(subject_id, lang)), self.name(object_id, lang), _END_PUNCT.get(lang, ".")
-        return {"lang": lang, "kind": kind, "prompt": prompt, "answer": answer, "end": end,
-                "text": prompt + target_separator(lang) + answer + end}
+        return corpus_row(template.format(s=self.name(subject_id, lang)), self.name(object_id, lang), lang, kind)
+
+    def fact_languages(self, subject_id: str, relation: str) -> tuple[str, ...]:
+        """The languages the corpus states a fact in (v2: one for a single-language fact)."""
+        only = self.single_language.get((subject_id, relation))
+        return (only,) if only else self.config.languages
 
     def two_hop(self, person: str, chain: str, first_object: str | None = None) -> str:
         """Answer of ``chain`` for ``person``; ``first_object`` overrides the first hop (the post-edit answer)."""
@@ -118,7 +137,11 @@ class World:
     # ---- exports --------------------------------------------------------------------------------------------
     def corpus(self) -> Iterator[dict[str, str]]:
         """Pretraining rows: every fact x template x language; the first two-hop question of each chain for
-        train/val people. Rows keep prompt and answer apart so pretraining tokenizes them as scorers do."""
+        train/val people (v2: :func:`.corpus_v2.v2_corpus`). Rows keep prompt and answer apart so pretraining
+        tokenizes them as scorers do."""
+        if self.config.version == 2:
+            yield from v2_corpus(self)
+            return
         for (subj, rel), obj in self.facts.items():
             for lang in self.config.languages:
                 for i, tpl in enumerate(lexicon.TEMPLATES[rel][lang]):
@@ -143,9 +166,10 @@ class World:
             others = sorted(s for (s, r) in self.facts if r == rel and s != subj)
             neighbors = rng.sample(others, min(self.config.n_neighbors, len(others)))
             chains = [c for c, (r1, _) in CHAINS.items() if r1 == rel]
+            version = self.config.version
             views = {}
             for lang in self.config.languages:
-                templates = lexicon.TEMPLATES[rel][lang]
+                templates = relation_templates(rel, lang, version)
                 views[lang] = LangView(
                     subject=self.name(subj, lang),
                     prompt=templates[0].format(s=self.name(subj, lang)),
@@ -157,9 +181,13 @@ class World:
                     multihop=tuple(QA(t.format(s=self.name(subj, lang)), self.name(self.two_hop(subj, c, new), lang))
                                    for c in chains for t in lexicon.TWO_HOP_TEMPLATES[c][lang]),
                 )
-            cases.append(EditCase(case_id=f"world-{subj}-{rel}", views=views,
-                                  meta={"relation": rel, "subject_id": subj, "target_true_id": obj,
-                                        "target_new_id": new, "split": split}))
+            meta = {"relation": rel, "subject_id": subj, "target_true_id": obj, "target_new_id": new, "split": split}
+            if version == 2:
+                # Paraphrase index of the held-out template (the last one) and where the corpus states the fact.
+                meta["held_out_paraphrase"] = len(relation_templates(rel, self.config.languages[0], version)) - 2
+                meta["pretraining_languages"] = list(self.fact_languages(subj, rel))
+                meta["object_type"] = RELATIONS[rel][1]
+            cases.append(EditCase(case_id=f"world-{subj}-{rel}", views=views, meta=meta))
         return cases
 
 
@@ -236,7 +264,23 @@ def build_world(config: WorldConfig | None = None) -> World:
     for (subj, rel), obj in facts.items():
         candidates = [e for e in ids[RELATIONS[rel][1]] if e != obj]
         world.new_objects[(subj, rel)] = rng.choice(candidates)
+    if config.version == 2:
+        world.single_language = _single_language_facts(world)
     return world
 
 
-__all__ = ["CHAINS", "RELATIONS", "World", "WorldConfig", "build_world"]
+def _single_language_facts(world: World) -> dict[tuple[str, str], str]:
+    """v2: ``single_language_share`` of each split's person facts, drawn with their own seed, each assigned one of
+    ``single_languages`` in turn."""
+    config = world.config
+    rng = random.Random(f"{config.seed}-single-language")
+    chosen: dict[tuple[str, str], str] = {}
+    for split in ("train", "val", "test"):
+        pool = [key for key in world.facts if RELATIONS[key[1]][0] == "person" and world.split_of[key[0]] == split]
+        for key in sorted(rng.sample(pool, round(config.single_language_share * len(pool)))):
+            # the turn runs on across splits, so the languages' totals differ by one at most
+            chosen[key] = config.single_languages[len(chosen) % len(config.single_languages)]
+    return chosen
+
+
+__all__ = ["CHAINS", "RELATIONS", "V2_FIELDS", "World", "WorldConfig", "build_world"]

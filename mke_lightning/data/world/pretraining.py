@@ -128,5 +128,8 @@ class WorldModelPretraining(L.LightningModule):
     def on_fit_end(self) -> None:
         if self.hparams.export_dir and self.trainer.is_global_zero:
             out = Path(self.hparams.export_dir)
+            cfg = self.model.config
+            # the tokenizer's stated limit is the model's context (the world tokenizer is trained with 128)
+            self.tokenizer.model_max_length = getattr(cfg, "n_positions", None) or cfg.max_position_embeddings
             self.model.save_pretrained(out)
             self.tokenizer.save_pretrained(out)

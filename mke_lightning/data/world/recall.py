@@ -3,7 +3,9 @@
 Probes are built from the world: for every fact and language, the edit prompt (template 0) and each paraphrase
 template with the true object; for every person and chain, the two-hop questions with the pre-edit answer,
 grouped by whether that person's two-hop questions were in the pretraining corpus (train/val split) or held out
-(test split). A probe counts as recalled when the greedy continuation, cut to the answer's token length and
+(test split). On a world v2 the held-out template of each relation is its own kind (``held_out_template``), and a
+single-language fact asked in another language is ``other_language`` with the language it was learnt in as
+``source`` (held-out-language transfer). A probe counts as recalled when the greedy continuation, cut to the answer's token length and
 stripped, equals the answer exactly. :func:`in_context` puts another world sentence of the same language before each
 probe, as ROME/MEMIT context templates and in-context demonstrations put text before a prompt.
 """
@@ -18,14 +20,16 @@ from typing import NamedTuple
 from mke_lightning.data.languages import sentence_joiner, target_separator
 from mke_lightning.data.world import lexicon
 from mke_lightning.data.world.generator import CHAINS, World
+from mke_lightning.data.world.wording import relation_templates
 from mke_lightning.models.generation import greedy_continuations
 
 
 class Probe(NamedTuple):
     lang: str
-    kind: str  # "prompt", "paraphrase", "two_hop_seen", "two_hop_heldout"
+    kind: str  # "prompt", "paraphrase", "held_out_template", "other_language", "two_hop_seen", "two_hop_heldout"
     prompt: str
     answer: str
+    source: str = ""  # a single-language fact: the language it was learnt in
 
 
 def world_probes(world: World, languages=None, max_facts: int | None = None) -> list[Probe]:
@@ -33,12 +37,21 @@ def world_probes(world: World, languages=None, max_facts: int | None = None) -> 
     facts = list(world.facts.items())
     if max_facts is not None:
         facts = facts[:: max(1, len(facts) // max_facts)][:max_facts]
+    version = world.config.version
     probes = []
     for (subj, rel), obj in facts:
+        seen_in = world.fact_languages(subj, rel)
         for lang in languages:
-            for i, tpl in enumerate(lexicon.TEMPLATES[rel][lang]):
-                probes.append(Probe(lang, "prompt" if i == 0 else "paraphrase",
-                                    tpl.format(s=world.name(subj, lang)), world.name(obj, lang)))
+            templates = relation_templates(rel, lang, version)
+            for i, tpl in enumerate(templates):
+                source = seen_in[0] if len(seen_in) < len(world.config.languages) else ""
+                if lang not in seen_in:
+                    kind = "other_language"
+                elif version == 2 and i == len(templates) - 1:
+                    kind = "held_out_template"
+                else:
+                    kind = "prompt" if i == 0 else "paraphrase"
+                probes.append(Probe(lang, kind, tpl.format(s=world.name(subj, lang)), world.name(obj, lang), source))
     people = world.of_type("person")
     if max_facts is not None:
         people = people[:: max(1, len(people) // max(1, max_facts // 8))]
@@ -67,14 +80,19 @@ def in_context(probes: list[Probe], corpus_rows: Sequence[dict[str, str]], seed:
     return out
 
 
-def measure_recall(model, tokenizer, probes: list[Probe], batch_size: int = 128) -> dict[str, dict[str, float]]:
-    """Exact-match recall per kind and language: ``{kind: {lang: accuracy, "all": accuracy}}``."""
+def recalled(model, tokenizer, probes: list[Probe], batch_size: int = 128) -> list[bool]:
+    """Whether the greedy continuation of each probe, cut to its answer's token length and stripped, is the answer."""
     budgets = [len(tokenizer(target_separator(p.lang) + p.answer, add_special_tokens=False)["input_ids"])
                for p in probes]
     answers = greedy_continuations(model, tokenizer, [p.prompt for p in probes], budgets, batch_size=batch_size)
+    return [answer.strip() == probe.answer for probe, answer in zip(probes, answers)]
+
+
+def measure_recall(model, tokenizer, probes: list[Probe], batch_size: int = 128) -> dict[str, dict[str, float]]:
+    """Exact-match recall per kind and language: ``{kind: {lang: accuracy, "all": accuracy}}``."""
     hits: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for probe, answer in zip(probes, answers):
-        ok = int(answer.strip() == probe.answer)
+    for probe, ok in zip(probes, recalled(model, tokenizer, probes, batch_size)):
+        ok = int(ok)
         for lang in (probe.lang, "all"):
             hits[probe.kind][lang][0] += ok
             hits[probe.kind][lang][1] += 1

@@ -1,0 +1,164 @@
+"""What a model knows, per language, from any file of edit cases: recall, RankC consistency, held-out-language transfer.
+
+Every measure reads only the true facts of the cases (a view's prompt, paraphrases and ``target_true``), so it runs
+on the world and on real benchmark data alike:
+
+* **recall**: exact-match greedy recall (:func:`~mke_lightning.data.world.recall.recalled`) of ``target_true`` on
+  the edit prompt (kind ``prompt``) and the paraphrases (``paraphrase``), per language. World v2 cases name the
+  paraphrase whose template was held out of pretraining (``meta.held_out_paraphrase``: kind
+  ``held_out_template``) and the languages the fact was stated in (``meta.pretraining_languages``): a fact asked in
+  any other language is kind ``other_language``;
+* **held-out-language transfer**: for the facts stated in one language only, recall in each language, rows by
+  the language they were learnt in (the diagonal is recall in that language itself);
+* **RankC** (:mod:`mke_lightning.metrics.rank_consistency`) per language pair: each case with a ``target_true`` in
+  every probed language is a query; its candidates are the distinct true answers of the cases of its object type
+  (``meta.object_type``, as world v2 cases give it; else ``meta.relation``; all cases when both are absent), aligned across languages by the answer's forms in every language,
+  at most ``max_candidates`` (the true answer and a seeded sample of the others), scored on the edit prompt.
+
+Decisions: candidates come from the data itself, so the candidate set of a relation is the object type as the file
+covers it (on the world's test split, the objects its 261 cases use); a relation with a single distinct answer
+gives no query.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from mke_lightning.data.languages import script
+from mke_lightning.data.schema import EditCase
+from mke_lightning.data.world.recall import Probe, recalled
+from mke_lightning.evaluation.scorer import score_target_groups
+from mke_lightning.metrics.rank_consistency import rank_consistency
+
+
+def case_probes(cases: Sequence[EditCase], languages: Sequence[str]) -> list[Probe]:
+    """Recall probes of every case's views in ``languages`` (kinds as the module docstring says)."""
+    probes = []
+    for case in cases:
+        seen = case.meta.get("pretraining_languages")
+        held_out = case.meta.get("held_out_paraphrase")
+        for lang in languages:
+            view = case.views.get(lang)
+            if view is None or not view.target_true:
+                continue
+            # A fact stated in one language only: every probe names that language, and is other_language elsewhere.
+            source = seen[0] if seen and len(seen) == 1 and len(case.views) > 1 else ""
+            for i, text in enumerate([view.prompt, *view.paraphrases]):
+                if source and lang != source:
+                    kind = "other_language"
+                elif i == 0:
+                    kind = "prompt"
+                else:
+                    kind = "held_out_template" if held_out is not None and i - 1 == held_out else "paraphrase"
+                probes.append(Probe(lang, kind, text, view.target_true, source))
+    return probes
+
+
+def recall_tables(probes: Sequence[Probe], hits: Sequence[bool]) -> tuple[dict, dict]:
+    """``({kind: {lang: recall, "all": recall}}, {source: {lang: recall}})``: recall per kind and language, and the
+    recall of the single-language facts (probes with a ``source``) per language they were learnt in and asked in;
+    the second table's diagonal is their recall where they were learnt."""
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    transfer: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for p, ok in zip(probes, hits):
+        for lang in (p.lang, "all"):
+            counts[p.kind][lang][0] += int(ok)
+            counts[p.kind][lang][1] += 1
+        if p.source:
+            transfer[p.source][p.lang][0] += int(ok)
+            transfer[p.source][p.lang][1] += 1
+    recall = {kind: {lang: c / n for lang, (c, n) in sorted(per.items())} for kind, per in counts.items()}
+    return recall, {src: {lang: c / n for lang, (c, n) in sorted(per.items())} for src, per in sorted(transfer.items())}
+
+
+@dataclass(frozen=True)
+class RankQuery:
+    """One RankC query: the edit prompt and the candidate answers (same order) in every language."""
+
+    case_id: str
+    prompts: dict[str, str]
+    candidates: dict[str, list[str]]
+
+
+def _answer_group(case: EditCase) -> object:
+    return case.meta.get("object_type", case.meta.get("relation"))
+
+
+def rank_queries(cases: Sequence[EditCase], languages: Sequence[str], max_candidates: int = 30,
+                 seed: int = 0) -> list[RankQuery]:
+    """The RankC queries of ``cases`` (see the module docstring)."""
+    if max_candidates < 2:
+        raise ValueError(f"max_candidates must be at least 2, got {max_candidates}")
+    usable = [c for c in cases if all(lang in c.views and c.views[lang].target_true for lang in languages)]
+    answers: dict[object, list[tuple[str, ...]]] = defaultdict(list)
+    for case in usable:
+        key = tuple(case.views[lang].target_true for lang in languages)
+        group = answers[_answer_group(case)]
+        if key not in group:
+            group.append(key)
+    queries = []
+    for case in usable:
+        true = tuple(case.views[lang].target_true for lang in languages)
+        others = [a for a in answers[_answer_group(case)] if a != true]
+        if not others:
+            continue
+        if len(others) > max_candidates - 1:
+            others = random.Random(f"{seed}-{case.case_id}").sample(others, max_candidates - 1)
+        chosen = sorted([true, *others])
+        queries.append(RankQuery(case.case_id, {lang: case.views[lang].prompt for lang in languages},
+                                 {lang: [a[i] for a in chosen] for i, lang in enumerate(languages)}))
+    return queries
+
+
+def candidate_scores(model, tokenizer, queries: Sequence[RankQuery], lang: str,
+                     batch_size: int = 64) -> list[torch.Tensor]:
+    """Mean-token log P(candidate | prompt) of every query's candidates in ``lang`` (queries grouped by candidate
+    count, each prompt run once)."""
+    out: list[torch.Tensor | None] = [None] * len(queries)
+    by_size: dict[int, list[int]] = defaultdict(list)
+    for i, q in enumerate(queries):
+        by_size[len(q.candidates[lang])].append(i)
+    for idx in by_size.values():
+        scores = score_target_groups(model, tokenizer, [queries[i].prompts[lang] for i in idx],
+                                     [queries[i].candidates[lang] for i in idx], [lang] * len(idx), batch_size)
+        for i, s in zip(idx, scores):
+            out[i] = s.float()
+    return out
+
+
+def rankc_matrix(model, tokenizer, queries: Sequence[RankQuery], languages: Sequence[str],
+                 batch_size: int = 64) -> dict[str, dict[str, float]]:
+    """RankC for every ordered pair of ``languages`` (symmetric; 1 on the diagonal)."""
+    scores = {lang: candidate_scores(model, tokenizer, queries, lang, batch_size) for lang in languages}
+    return {a: {b: rank_consistency(scores[a], scores[b]) for b in languages} for a in languages}
+
+
+def cross_script_mean(matrix: dict[str, dict[str, float]]) -> float:
+    """Mean of the off-diagonal entries whose two languages are written in different scripts (NaN: none)."""
+    values = [v for a, row in matrix.items() for b, v in row.items() if a != b and script(a) != script(b)]
+    return sum(values) / len(values) if values else float("nan")
+
+
+def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequence[str], max_candidates: int = 30,
+                    batch_size: int = 128, seed: int = 0) -> dict:
+    """Recall, held-out-language transfer and RankC of ``model`` on ``cases`` (see the module docstring)."""
+    probes = case_probes(cases, languages)
+    if not probes:
+        raise ValueError(f"no case has a view with target_true in any of {list(languages)}: nothing to probe")
+    with torch.no_grad():
+        hits = recalled(model, tokenizer, probes, batch_size)
+        recall, transfer = recall_tables(probes, hits)
+        queries = rank_queries(cases, languages, max_candidates, seed)
+        rankc = rankc_matrix(model, tokenizer, queries, languages, max(1, batch_size // 2)) if queries else {}
+    return {"recall": recall, "recall_probes": {k: sum(p.kind == k for p in probes) for k in recall},
+            "transfer": transfer, "rankc": rankc, "rankc_queries": len(queries),
+            "rankc_cross_script_mean": cross_script_mean(rankc) if rankc else float("nan")}
+
+
+__all__ = ["RankQuery", "case_probes", "cross_script_mean", "probe_knowledge", "rank_queries", "rankc_matrix",
+           "recall_tables"]

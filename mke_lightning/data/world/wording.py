@@ -1,0 +1,66 @@
+"""Which sentences a world version writes: relation templates (seen in pretraining or held out), alignment frames.
+
+World v1 states every fact with every template of :mod:`.lexicon` (3–4 per relation and language), and the
+evaluation paraphrases are those same templates. World v2 appends the templates of :mod:`.templates` (7 per
+relation and language in all) and holds the **last** one out of pretraining: it appears only as an evaluation
+paraphrase, so PS on it measures generalisation to an unseen wording rather than recall of a memorised sentence.
+Template 0 stays the edit prompt in both versions.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from types import ModuleType
+
+from mke_lightning.data.world import lexicon
+
+VERSIONS = (1, 2)
+
+
+@cache
+def _language_text(lang: str) -> ModuleType:
+    try:
+        return importlib.import_module(f"mke_lightning.data.world.templates.{lang}")
+    except ModuleNotFoundError as err:
+        raise ValueError(f"world v2 has no text for language {lang!r} (mke_lightning/data/world/templates/)") from err
+
+
+def _check_version(version: int) -> None:
+    if version not in VERSIONS:
+        raise ValueError(f"world version must be one of {VERSIONS}, got {version!r}")
+
+
+def relation_templates(relation: str, lang: str, version: int) -> list[str]:
+    """Every template of ``relation`` in ``lang``: the edit prompt first, then the paraphrases (v2: the held-out
+    template last)."""
+    _check_version(version)
+    base = list(lexicon.TEMPLATES[relation][lang])
+    if version == 1:
+        return base
+    return base + list(_language_text(lang).EXTRA_TEMPLATES[relation])
+
+
+def pretraining_templates(relation: str, lang: str, version: int) -> list[str]:
+    """The templates the corpus states facts with (v2: all but the held-out one)."""
+    templates = relation_templates(relation, lang, version)
+    return templates if version == 1 else templates[:-1]
+
+
+def held_out_template(relation: str, lang: str, version: int) -> str | None:
+    """The template kept out of pretraining (``None`` in v1, where none is)."""
+    return None if version == 1 else relation_templates(relation, lang, version)[-1]
+
+
+def alignment_sentence(name: str, other_name: str, lang: str, other_lang: str) -> tuple[str, str]:
+    """``(prompt, answer)`` of the sentence in ``lang`` saying that ``name`` is ``other_name`` in ``other_lang``:
+    the prompt ends where the other language's name begins."""
+    text = _language_text(lang)
+    frame = text.ALIGNMENT
+    if not frame.endswith("{b}"):
+        raise ValueError(f"templates/{lang}.py: ALIGNMENT must end with the other language's name {{b}}: {frame!r}")
+    prompt = frame.split("{b}")[0].format(a=name, language=text.LANGUAGE_NAMES[other_lang]).rstrip()
+    return prompt, other_name
+
+
+__all__ = ["VERSIONS", "alignment_sentence", "held_out_template", "pretraining_templates", "relation_templates"]

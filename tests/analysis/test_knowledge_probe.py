@@ -1,0 +1,130 @@
+"""mke probe: recall kinds from case metadata, transfer and RankC tables, candidate sets, the verb's files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from mke_lightning.analysis.knowledge_probe import (
+    case_probes,
+    cross_script_mean,
+    probe_knowledge,
+    rank_queries,
+    recall_tables,
+)
+from mke_lightning.cli import cli_main
+from mke_lightning.data.reading import write_edit_cases
+from mke_lightning.data.schema import EditCase, LangView
+from mke_lightning.models.loading import load_causal_lm
+
+
+def _case(cid, rel, answers, meta=None, paraphrases=2):
+    views = {lang: LangView(subject=f"S{cid}", prompt=f"S{cid} {rel} {lang}", target_new="N", target_true=answer,
+                            paraphrases=tuple(f"S{cid} {rel} {lang} p{i}" for i in range(paraphrases)))
+             for lang, answer in answers.items()}
+    return EditCase(case_id=cid, views=views, meta={"relation": rel, **(meta or {})})
+
+
+def test_probe_kinds_follow_the_held_out_template_and_single_language_metadata():
+    cases = [_case("a", "r", {"en": "X", "zh": "甲"}, {"held_out_paraphrase": 1, "pretraining_languages": ["en", "zh"]}),
+             _case("b", "r", {"en": "Y", "zh": "乙"}, {"held_out_paraphrase": 1, "pretraining_languages": ["zh"]})]
+    probes = case_probes(cases, ["en", "zh"])
+    kinds = {(p.prompt, p.kind, p.source) for p in probes}
+    assert ("Sa r en", "prompt", "") in kinds and ("Sa r en p0", "paraphrase", "") in kinds
+    assert ("Sa r zh p1", "held_out_template", "") in kinds
+    # b was learnt in zh only: its zh probes name the source, its en probes are other_language
+    assert {k for (t, k, s) in kinds if t.startswith("Sb r en")} == {"other_language"}
+    assert {s for (t, k, s) in kinds if t.startswith("Sb")} == {"zh"}
+    assert ("Sb r zh p1", "held_out_template", "zh") in kinds
+    hits = [p.answer in ("X", "甲", "乙") for p in probes]  # a known everywhere, b only in zh
+    recall, transfer = recall_tables(probes, hits)
+    assert recall["other_language"] == {"en": 0.0, "all": 0.0}
+    assert recall["prompt"]["all"] == pytest.approx(3 / 3)
+    assert transfer == {"zh": {"en": 0.0, "zh": 1.0}}
+
+
+def test_rank_queries_align_candidates_across_languages_and_keep_the_true_one():
+    cases = [_case(str(i), "r", {"en": f"E{i % 5}", "zh": f"Z{i % 5}"}) for i in range(12)]
+    cases.append(_case("lonely", "q", {"en": "E", "zh": "Z"}))  # the only answer of its relation: no query
+    cases.append(_case("no-zh", "r", {"en": "E1"}))  # not asked in every language: no query
+    queries = rank_queries(cases, ["en", "zh"], max_candidates=3, seed=1)
+    typed = [_case(str(i), f"r{i % 2}", {"en": f"E{i}", "zh": f"Z{i}"}, {"object_type": "city"}) for i in range(4)]
+    assert all(len(q.candidates["en"]) == 3 for q in rank_queries(typed, ["en", "zh"], 3))  # one type, two relations
+    assert [q.case_id for q in queries] == [str(i) for i in range(12)]
+    for q, case in zip(queries, cases):
+        assert len(q.candidates["en"]) == 3
+        assert [c[1:] for c in q.candidates["en"]] == [c[1:] for c in q.candidates["zh"]]  # E3 <-> Z3
+        assert case.views["en"].target_true in q.candidates["en"]
+    assert rank_queries(cases, ["en", "zh"], 3, 1) == queries  # seeded
+    with pytest.raises(ValueError, match="max_candidates must be at least 2"):
+        rank_queries(cases, ["en"], max_candidates=1)
+
+
+def test_cross_script_mean_uses_pairs_in_different_scripts_only():
+    m = {"en": {"en": 1.0, "de": 0.9, "zh": 0.2}, "de": {"en": 0.9, "de": 1.0, "zh": 0.4},
+         "zh": {"en": 0.2, "de": 0.4, "zh": 1.0}}
+    assert cross_script_mean(m) == pytest.approx(0.3)
+
+
+def test_probe_knowledge_on_a_tiny_model_is_symmetric_with_unit_diagonal(tiny_models, small_cases):
+    model, tok = load_causal_lm(tiny_models["llama"])  # rotary: no position limit for long byte-level prompts
+    result = probe_knowledge(model, tok, small_cases, ["en", "ru", "zh"], max_candidates=4, batch_size=16)
+    rankc = result["rankc"]
+    assert result["rankc_queries"] > 0
+    for a in rankc:
+        assert rankc[a][a] == pytest.approx(1.0)
+        for b in rankc:
+            assert rankc[a][b] == pytest.approx(rankc[b][a])
+            assert 0.0 <= rankc[a][b] <= 1.0 + 1e-9
+    assert set(result["recall"]) == {"prompt", "paraphrase"}
+    assert result["recall_probes"]["prompt"] == 3 * len(small_cases)
+    # a random model disagrees with itself somewhere across languages
+    assert min(v for a in rankc for b, v in rankc[a].items() if a != b) < 1.0
+    with pytest.raises(ValueError, match="nothing to probe"):
+        probe_knowledge(model, tok, small_cases[:2], ["xx"])
+    assert torch.is_grad_enabled()
+
+
+def test_probe_command_writes_json_and_heatmaps(tmp_path, tiny_models, small_cases, capsys):
+    data = tmp_path / "cases.jsonl"
+    write_edit_cases(small_cases, data)
+    out = tmp_path / "probe"
+    cli_main(["probe", "--model", tiny_models["llama"], "--data", str(data), "--languages", "[en, th]",
+              "--max_cases", "14", "--max_candidates", "3", "--out", str(out)])
+    result = json.loads((out / "probe.json").read_text(encoding="utf-8"))
+    assert result["languages"] == ["en", "th"] and result["cases"] == 14
+    assert set(result["rankc"]) == {"en", "th"}
+    assert (out / "recall.png").stat().st_size > 0 and (out / "rankc.png").stat().st_size > 0
+    assert not (out / "transfer.png").exists()  # no single-language facts in this world
+    printed = capsys.readouterr().out
+    assert "| prompt |" in printed and "mean RankC over cross-script pairs" in printed
+    with pytest.raises(SystemExit):
+        cli_main(["probe", "--model", tiny_models["llama"], "--data", str(data), "--languages", "[en, ko]",
+                  "--out", str(out)])
+    assert "no case has a view in ['ko']" in capsys.readouterr().err
+
+
+def test_probe_adds_the_reach_summary_of_an_editor_on_the_probed_model(tmp_path, tiny_models, small_cases):
+    import yaml
+
+    data = tmp_path / "cases.jsonl"
+    write_edit_cases(small_cases, data)
+    config = {
+        "trainer": {"accelerator": "cpu", "logger": False},
+        "model": {"class_path": "mke_lightning.editors.RomeEditor",
+                  "init_args": {"model_name_or_path": "not-this-one", "layer": 1,
+                                "optimization": {"v_num_grad_steps": 2}, "mom2_adjustment": False,
+                                "templates": {"n_per_seed": 0}}},
+        "data": {"class_path": "mke_lightning.data.EditDataModule",
+                 "init_args": {"test_path": str(data), "languages": ["en", "zh"], "edit_languages": ["en", "zh"]}},
+    }
+    path = tmp_path / "rome.yaml"
+    path.write_text(yaml.safe_dump(config))
+    out = tmp_path / "probe"
+    cli_main(["probe", "--model", tiny_models["llama"], "--data", str(data), "--languages", "[zh]",
+              "--max_cases", "14", "--reach_config", str(path), "--reach_cases", "1", "--out", str(out)])
+    reach = json.loads((out / "probe.json").read_text(encoding="utf-8"))["reach"]
+    assert {row["lang"] for row in reach} == {"zh"}
+    assert sum(row["texts"] for row in reach) == 1 + len(small_cases[0].views["zh"].paraphrases)

@@ -1,0 +1,170 @@
+"""World v2: the same facts as v1 with diverse text: held-out templates, passages, code-switching, an alignment
+dictionary and single-language facts."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from mke_lightning.data.languages import is_spaceless
+from mke_lightning.data.world.export import export_world, load_world_config
+from mke_lightning.data.world.generator import RELATIONS, V2_FIELDS, WorldConfig, build_world
+from mke_lightning.data.world.recall import world_probes
+from mke_lightning.data.world.wording import held_out_template, pretraining_templates, relation_templates
+
+V2 = WorldConfig(seed=5, n_people=40, n_cities=10, n_countries=4, n_companies=5, n_universities=4, version=2)
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(V2)
+
+
+@pytest.fixture(scope="module")
+def corpus(world):
+    return list(world.corpus())
+
+
+def _subject_first(template: str, lang: str) -> bool:
+    """The subject opens the sentence (after at most an article in the spaced languages: "Die {s}", "L'{s}")."""
+    before = template.split("{s}")[0]
+    return before == "" or (not is_spaceless(lang) and len(before.split()) == 1 and len(before) <= 4)
+
+
+def test_v2_keeps_the_facts_of_v1_and_changes_only_the_text():
+    v1 = build_world(WorldConfig(**{**V2.__dict__, "version": 1}))
+    v2 = build_world(V2)
+    assert v1.facts == v2.facts and v1.new_objects == v2.new_objects and v1.split_of == v2.split_of
+    assert {e.id: e.names for e in v1.entities.values()} == {e.id: e.names for e in v2.entities.values()}
+    assert not v1.single_language
+    assert relation_templates("birthplace", "en", 2)[:4] == relation_templates("birthplace", "en", 1)
+
+
+def test_seven_distinct_templates_per_relation_and_language_in_both_word_orders():
+    for rel in RELATIONS:
+        for lang in V2.languages:
+            templates = relation_templates(rel, lang, 2)
+            assert len(templates) == 7 and len(set(templates)) == 7, (rel, lang)
+            assert all(t.count("{s}") == 1 and t.count("{") == 1 and "}" not in t.replace("{s}", "")
+                       for t in templates), (rel, lang)
+            first = sum(_subject_first(t, lang) for t in templates)
+            assert first >= 2 and len(templates) - first >= 2, (rel, lang, templates)
+            assert pretraining_templates(rel, lang, 2) == templates[:6]
+            assert held_out_template(rel, lang, 2) == templates[6]
+    assert held_out_template("birthplace", "en", 1) is None
+    with pytest.raises(ValueError, match="world version must be one of"):
+        relation_templates("birthplace", "en", 3)
+
+
+def test_no_held_out_template_text_occurs_in_the_corpus(world, corpus):
+    texts: dict[str, list[str]] = {}
+    for row in corpus:
+        texts.setdefault(row["lang"], []).append(row["text"])
+    for lang, lines in texts.items():
+        blob = "\n".join(lines)
+        for rel in RELATIONS:
+            before, after = held_out_template(rel, lang, 2).split("{s}")
+            # the frame around any subject, within one line
+            pattern = re.escape(before) + r"[^\n]+?" + re.escape(after) if before else re.escape(after)
+            assert not re.search(pattern, blob), (rel, lang, held_out_template(rel, lang, 2))
+    # while every pretraining template does occur
+    subj, rel = next(iter(world.facts))
+    line = pretraining_templates(rel, "ja", 2)[5].format(s=world.name(subj, "ja"))
+    assert any(line in t for t in texts["ja"])
+
+
+def test_passages_state_two_to_four_facts_of_one_subject_in_varying_order(world, corpus):
+    kinds = Counter(r["kind"].split("/")[0] for r in corpus)
+    assert kinds["passage"] / (kinds["passage"] + kinds["fact"]) == pytest.approx(V2.passage_share, abs=0.01)
+    joiner = {"en": ". ", "zh": "。"}
+    orders = set()
+    for row in corpus:
+        if not row["kind"].startswith("passage/") or row["lang"] not in joiner:
+            continue
+        n = int(row["kind"].split("/")[1])
+        assert 2 <= n <= 4
+        assert row["context"].count(joiner[row["lang"]]) == n - 2 + (row["lang"] == "zh")
+        assert row["text"].startswith(row["context"]) and row["text"].endswith(row["answer"] + row["end"])
+        if row["lang"] == "en":
+            orders.add(row["context"].split(" ")[0])
+    people = {world.name(p, "en").split(" ")[0] for p in world.of_type("person")}
+    assert len(orders - people) > 1  # passages do not always open with the subject-first template of one relation
+
+
+def test_code_switched_sentences_carry_another_languages_surface_form(world, corpus):
+    forms = {lang: {e.names[lang] for e in world.entities.values()} for lang in V2.languages}
+    switched = [r for r in corpus if r["kind"].startswith("switch/")]
+    facts = sum(r["kind"].startswith("fact/") for r in corpus)
+    share = V2.subject_switch_share + V2.object_switch_share
+    assert len(switched) / facts == pytest.approx(share, rel=0.25)
+    foreign_answers = 0
+    for row in switched:
+        own_answer = row["answer"] in forms[row["lang"]]
+        foreign_answers += not own_answer
+        if own_answer:  # then the subject is foreign: no own-language name occurs in the prompt as the subject
+            assert any(name in row["prompt"] for lang, names in forms.items() if lang != row["lang"]
+                       for name in names - forms[row["lang"]]), row
+    assert 0 < foreign_answers < len(switched)
+
+
+def test_alignment_dictionary_covers_every_entity_and_language_pair_whose_names_differ(world, corpus):
+    aligned = {(r["lang"], r["kind"].split("/")[1], r["answer"]) for r in corpus if r["kind"].startswith("align/")}
+    expected = {(a, b, e.names[b]) for e in world.entities.values() for a in V2.languages for b in V2.languages
+                if a != b and e.names[a] != e.names[b]}
+    assert aligned == expected
+    row = next(r for r in corpus if r["kind"] == "align/zh" and r["lang"] == "en")
+    assert row["prompt"].startswith("In Chinese, ")
+
+
+def test_single_language_facts_are_stated_in_their_language_only(world, corpus, tmp_path):
+    by_split = Counter(world.split_of[s] for s, _ in world.single_language)
+    for split in ("train", "val", "test"):
+        pool = sum(1 for s, r in world.facts if RELATIONS[r][0] == "person" and world.split_of[s] == split)
+        assert by_split[split] == round(V2.single_language_share * pool)
+    per_lang = Counter(world.single_language.values())
+    assert set(per_lang) == {"en", "zh"} and abs(per_lang["en"] - per_lang["zh"]) <= 1  # half each
+    (subj, rel), lang = next(iter(world.single_language.items()))
+    obj = world.facts[(subj, rel)]
+    for row in corpus:
+        for other in V2.languages:
+            said = world.name(subj, other) in row["text"] and world.name(obj, other) in row["text"]
+            if said and row["kind"].split("/")[0] in ("fact", "switch") and row["kind"].split("/")[1] == rel:
+                assert row["lang"] == lang and row["kind"].startswith("fact/"), row
+    export_world(tmp_path, V2)
+    assert load_world_config(tmp_path) == V2
+    raw = json.loads((tmp_path / "world.json").read_text(encoding="utf-8"))
+    assert len(raw["single_language_facts"]) == len(world.single_language) == sum(by_split.values())
+    case = next(json.loads(line) for line in (tmp_path / f"{world.split_of[subj]}.jsonl").open(encoding="utf-8")
+                if json.loads(line)["case_id"] == f"world-{subj}-{rel}")
+    assert case["meta"]["pretraining_languages"] == [lang] and case["meta"]["held_out_paraphrase"] == 5
+    assert case["meta"]["object_type"] == RELATIONS[rel][1]
+    assert case["views"]["en"]["paraphrases"][5] == held_out_template(rel, "en", 2).format(s=world.name(subj, "en"))
+
+
+def test_v1_world_json_keeps_the_first_worlds_fields(tmp_path):
+    export_world(tmp_path, WorldConfig(seed=5, n_people=8, n_cities=4, n_countries=2, n_companies=2,
+                                       n_universities=2))
+    config = json.loads((tmp_path / "world.json").read_text(encoding="utf-8"))["config"]
+    assert not set(V2_FIELDS) & set(config)
+    assert load_world_config(tmp_path).version == 1
+
+
+def test_recall_probes_of_a_v2_world_name_held_out_templates_and_other_languages(world):
+    kinds = Counter(p.kind for p in world_probes(world))
+    n_single = len(world.single_language)
+    assert kinds["held_out_template"] == (len(world.facts) * 8 - n_single * 7)
+    assert kinds["other_language"] == n_single * 7 * 7
+    assert {p.source for p in world_probes(world) if p.kind == "other_language"} == {"en", "zh"}
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("version", 3, "version must be one of"), ("passage_share", 1.0, "passage_share must be below 1"),
+    ("subject_switch_share", -0.1, "subject_switch_share must be in"),
+    ("single_languages", ("ko",), "single_languages must be non-empty and among"),
+])
+def test_bad_v2_options_are_refused_by_name(option, value, message):
+    with pytest.raises(ValueError, match=message):
+        WorldConfig(**{option: value})
