@@ -14,6 +14,9 @@ on the world and on real benchmark data alike:
   every probed language is a query; its candidates are the distinct true answers of the cases of its object type
   (``meta.object_type``, as world v2 cases give it; else ``meta.relation``; all cases when both are absent), aligned across languages by the answer's forms in every language,
   at most ``max_candidates`` (the true answer and a seeded sample of the others), scored on the edit prompt.
+  A single-language fact (``meta.pretraining_languages`` short of a probed language) is no RankC query: a model
+  that rightly does not know it elsewhere would count as inconsistent; those facts are what the transfer table
+  measures.
 
 Decisions: candidates come from the data itself, so the candidate set of a relation is the object type as the file
 covers it (on the world's test split, the objects its 261 cases use); a relation with a single distinct answer
@@ -85,6 +88,12 @@ class RankQuery:
     candidates: dict[str, list[str]]
 
 
+def _taught_in(case: EditCase, languages: Sequence[str]) -> bool:
+    """Whether the case's fact was stated in every one of ``languages`` (always, without ``pretraining_languages``)."""
+    seen = case.meta.get("pretraining_languages")
+    return not seen or set(languages) <= set(seen)
+
+
 def _answer_group(case: EditCase) -> object:
     return case.meta.get("object_type", case.meta.get("relation"))
 
@@ -94,7 +103,8 @@ def rank_queries(cases: Sequence[EditCase], languages: Sequence[str], max_candid
     """The RankC queries of ``cases`` (see the module docstring)."""
     if max_candidates < 2:
         raise ValueError(f"max_candidates must be at least 2, got {max_candidates}")
-    usable = [c for c in cases if all(lang in c.views and c.views[lang].target_true for lang in languages)]
+    usable = [c for c in cases if all(lang in c.views and c.views[lang].target_true for lang in languages)
+              and _taught_in(c, languages)]
     answers: dict[object, list[tuple[str, ...]]] = defaultdict(list)
     for case in usable:
         key = tuple(case.views[lang].target_true for lang in languages)

@@ -49,6 +49,7 @@ def test_rank_queries_align_candidates_across_languages_and_keep_the_true_one():
     cases = [_case(str(i), "r", {"en": f"E{i % 5}", "zh": f"Z{i % 5}"}) for i in range(12)]
     cases.append(_case("lonely", "q", {"en": "E", "zh": "Z"}))  # the only answer of its relation: no query
     cases.append(_case("no-zh", "r", {"en": "E1"}))  # not asked in every language: no query
+    cases.append(_case("en-only", "r", {"en": "E1", "zh": "Z1"}, {"pretraining_languages": ["en"]}))  # taught in en
     queries = rank_queries(cases, ["en", "zh"], max_candidates=3, seed=1)
     typed = [_case(str(i), f"r{i % 2}", {"en": f"E{i}", "zh": f"Z{i}"}, {"object_type": "city"}) for i in range(4)]
     assert all(len(q.candidates["en"]) == 3 for q in rank_queries(typed, ["en", "zh"], 3))  # one type, two relations
