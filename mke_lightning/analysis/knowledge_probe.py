@@ -34,7 +34,7 @@ import torch
 
 from mke_lightning.data.languages import script
 from mke_lightning.data.schema import EditCase
-from mke_lightning.data.world.recall import Probe, recalled
+from mke_lightning.data.world.recall import Probe, recall_by_kind, recalled
 from mke_lightning.evaluation.scorer import score_target_groups
 from mke_lightning.metrics.rank_consistency import rank_consistency
 
@@ -66,17 +66,12 @@ def recall_tables(probes: Sequence[Probe], hits: Sequence[bool]) -> tuple[dict, 
     """``({kind: {lang: recall, "all": recall}}, {source: {lang: recall}})``: recall per kind and language, and the
     recall of the single-language facts (probes with a ``source``) per language they were learnt in and asked in;
     the second table's diagonal is their recall where they were learnt."""
-    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     transfer: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for p, ok in zip(probes, hits):
-        for lang in (p.lang, "all"):
-            counts[p.kind][lang][0] += int(ok)
-            counts[p.kind][lang][1] += 1
         if p.source:
             transfer[p.source][p.lang][0] += int(ok)
             transfer[p.source][p.lang][1] += 1
-    recall = {kind: {lang: c / n for lang, (c, n) in sorted(per.items())} for kind, per in counts.items()}
-    return recall, {src: {lang: c / n for lang, (c, n) in sorted(per.items())} for src, per in sorted(transfer.items())}
+    return recall_by_kind(probes, hits), {src: {lang: c / n for lang, (c, n) in sorted(per.items())} for src, per in sorted(transfer.items())}
 
 
 @dataclass(frozen=True)

@@ -88,12 +88,16 @@ def recalled(model, tokenizer, probes: list[Probe], batch_size: int = 128) -> li
     return [answer.strip() == probe.answer for probe, answer in zip(probes, answers)]
 
 
+def recall_by_kind(probes: Sequence[Probe], hits: Sequence[bool]) -> dict[str, dict[str, float]]:
+    """``{kind: {lang: accuracy, "all": accuracy}}`` of probes whose outcomes are ``hits``."""
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for probe, ok in zip(probes, hits):
+        for lang in (probe.lang, "all"):
+            counts[probe.kind][lang][0] += int(ok)
+            counts[probe.kind][lang][1] += 1
+    return {kind: {lang: c / n for lang, (c, n) in sorted(per.items())} for kind, per in counts.items()}
+
+
 def measure_recall(model, tokenizer, probes: list[Probe], batch_size: int = 128) -> dict[str, dict[str, float]]:
     """Exact-match recall per kind and language: ``{kind: {lang: accuracy, "all": accuracy}}``."""
-    hits: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for probe, ok in zip(probes, recalled(model, tokenizer, probes, batch_size)):
-        ok = int(ok)
-        for lang in (probe.lang, "all"):
-            hits[probe.kind][lang][0] += ok
-            hits[probe.kind][lang][1] += 1
-    return {kind: {lang: c / n for lang, (c, n) in sorted(per.items())} for kind, per in hits.items()}
+    return recall_by_kind(probes, recalled(model, tokenizer, probes, batch_size))
