@@ -4,6 +4,9 @@ World v1 states every fact with every template of :mod:`.lexicon` (3–4 per rel
 evaluation paraphrases are those same templates. World v2 appends the templates of :mod:`.templates` (7 per
 relation and language in all) and holds the **last** one out of pretraining: it appears only as an evaluation
 paraphrase, so PS on it measures generalisation to an unseen wording rather than recall of a memorised sentence.
+The held-out template is a new sentence made only of words (zh, ja, th: characters) that the relation's seen
+templates teach: a synthetic world cannot teach what a word it never shows means, so a word outside the corpus
+would measure guessing, not generalisation (the first v2 held-out templates did, and scored 45 %).
 Template 0 stays the edit prompt in both versions.
 """
 

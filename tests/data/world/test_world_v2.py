@@ -59,6 +59,36 @@ def test_seven_distinct_templates_per_relation_and_language_in_both_word_orders(
         relation_templates("birthplace", "en", 3)
 
 
+def _words(template: str, lang: str) -> list[str]:
+    """The words of a template without its subject slot (and an English possessive on it, which every relation
+    teaches): characters in the spaceless languages (zh, ja, th)."""
+    text = template.replace("{s}'s", " ").replace("{s}", " ").lower()
+    if is_spaceless(lang):
+        return [c for c in text if c.isalnum()]
+    return re.findall(r"\w+", text)
+
+
+def _ending(template: str, lang: str) -> str:
+    """The last word of a template (its last two characters in the spaceless languages)."""
+    text = template.rstrip()
+    return text[-2:] if is_spaceless(lang) else text.split()[-1].lower()
+
+
+def test_a_held_out_template_is_a_new_sentence_of_words_its_relation_s_seen_templates_teach():
+    """The held-out template is a new sentence made of words the corpus teaches for that relation, ending on a word
+    that ends a seen template of the relation (the cue before the object): a synthetic world cannot teach what a
+    word it never shows means, so a held-out word would measure guessing, not generalisation to a new wording."""
+    for rel in RELATIONS:
+        for lang in V2.languages:
+            seen = {w for t in pretraining_templates(rel, lang, 2) for w in _words(t, lang)}
+            held_out = held_out_template(rel, lang, 2)
+            untaught = [w for w in _words(held_out, lang) if w not in seen]
+            assert not untaught, (rel, lang, held_out, untaught)
+            # and it ends as a seen template of the relation does: the word before the object cues the answer
+            endings = {_ending(t, lang) for t in pretraining_templates(rel, lang, 2)}
+            assert _ending(held_out, lang) in endings, (rel, lang, held_out, sorted(endings))
+
+
 def test_no_held_out_template_text_occurs_in_the_corpus(world, corpus):
     texts: dict[str, list[str]] = {}
     for row in corpus:

@@ -8,82 +8,83 @@ Fach"/"in der Disziplin" (all ten sports are masculine or neuter, so "im" fits),
 from __future__ import annotations
 
 #: relation -> templates appended after ``lexicon.TEMPLATES[relation]["de"]``; the last one is held out of
-#: pretraining and appears only as an evaluation paraphrase.
+#: pretraining, appears only as an evaluation paraphrase, and is made only of words the relation's other
+#: templates teach (a new recombination of them, never one of them).
 EXTRA_TEMPLATES: dict[str, list[str]] = {
     "birthplace": [
         "{s} ist gebürtig aus",
         "Als Geburtsort von {s} gilt",
-        "Die Heimatstadt von {s} ist",
+        "Als Geburtsstadt von {s} gilt",
     ],
     "citizenship": [
         "{s} besitzt einen Reisepass aus",
         "Der Nationalität nach stammt {s} aus",
         "{s} hat die Nationalität des Landes",
-        "Der Staat, dem {s} angehört, ist",
+        "Das Land, dessen Staatsangehörigkeit {s} besitzt, ist",
     ],
     "occupation": [
         "Beruflich ist {s}",
         "{s} ist tätig als",
         "Als Beruf gibt {s} an:",
-        "{s} ist hauptberuflich",
+        "{s} ist beruflich tätig als",
     ],
     "employer": [
         "{s} steht auf der Gehaltsliste von",
         "{s} ist tätig für das Unternehmen",
-        "Die Firma, für die {s} arbeitet, heißt",
+        "Das Unternehmen, für das {s} arbeitet, ist",
     ],
     "educated_at": [
         "Die Hochschule, an der {s} studiert hat, ist die",
         "{s} war eingeschrieben an der",
         "Ausgebildet wurde {s} an der",
-        "{s} absolvierte das Studium an der",
+        "{s} wurde ausgebildet an der",
     ],
     "instrument": [
         "Musikunterricht nahm {s} im Fach",
         "Hauptinstrument von {s}:",
         "Auf der Bühne spielt {s}",
-        "{s} spielt im Orchester",
+        "{s} spielt auf der Bühne das Instrument",
     ],
     "sport": [
         "Im Verein spielt {s}",
         "Sportlich aktiv ist {s} im",
         "{s} ist erfolgreich in der Disziplin",
-        "{s} trainiert regelmäßig",
+        "{s} ist sportlich aktiv in der Disziplin",
     ],
     "native_language": [
         "{s} spricht von Geburt an",
         "Als Kind lernte {s} zuerst",
         "In der Familie von {s} spricht man",
-        "Die Sprache, mit der {s} aufgewachsen ist, ist",
+        "In der Familie spricht {s} von Geburt an",
     ],
     "city_country": [
         "{s} gehört zum Staatsgebiet von",
         "Der Staat, auf dessen Gebiet {s} liegt, ist",
         "Die Stadt {s} ist ein Teil von",
-        "{s} ist eine Stadt des Landes",
+        "{s} liegt auf dem Staatsgebiet von",
     ],
     "headquarters": [
         "{s} ist ansässig in",
         "{s} unterhält seine Zentrale in",
-        "Die Firma {s} hat ihren Sitz in",
+        "Das Unternehmen {s} ist ansässig in",
     ],
     "capital": [
         "Regierungssitz von {s} ist",
         "{s} hat seine Hauptstadt in",
         "Als Hauptstadt von {s} dient",
-        "{s} ist ein Land mit der Hauptstadt",
+        "{s} hat als Regierungssitz die Hauptstadt",
     ],
     "official_language": [
         "{s} hat als Amtssprache",
         "In {s} spricht man offiziell",
         "Die Behörden von {s} arbeiten auf",
-        "{s} ist ein Land mit der Amtssprache",
+        "{s} hat offiziell die Amtssprache",
     ],
     "university_city": [
         "Die {s} ist eine Hochschule in der Stadt",
         "Wer an der {s} studiert, wohnt meist in",
         "Der Standort der {s} ist",
-        "Die {s} hat ihren Sitz in",
+        "Die {s} befindet sich in der Stadt",
     ],
 }
 

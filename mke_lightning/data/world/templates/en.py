@@ -8,78 +8,79 @@ name. ALIGNMENT starts with "In {language}," so that a lowercase common noun ({a
 from __future__ import annotations
 
 #: relation -> templates appended after ``lexicon.TEMPLATES[relation]["en"]``; the last one is held out of
-#: pretraining and appears only as an evaluation paraphrase.
+#: pretraining, appears only as an evaluation paraphrase, and is made only of words the relation's other templates
+#: teach (a new sentence, not a new vocabulary).
 EXTRA_TEMPLATES: dict[str, list[str]] = {
     "birthplace": [
         "{s} is a native of",
         "Place of birth of {s}:",
-        "The hometown of {s} is",
+        "The city of birth of {s} is",
     ],
     "citizenship": [
         "{s} carries a passport issued by",
         "The state whose citizenship {s} holds is",
-        "{s} is a national of",
+        "{s} holds the nationality of",
     ],
     "occupation": [
         "Occupation of {s}:",
         "{s} has worked for years in the role of",
         "What {s} does for a living:",
-        "{s} holds the position of",
+        "{s}'s profession is",
     ],
     "employer": [
         "The company that employs {s} is",
         "{s} is on the payroll of",
-        "{s} is an employee of",
+        "{s}'s employer is",
     ],
     "educated_at": [
         "The university {s} attended is",
         "{s} completed a degree at",
-        "{s} is a graduate of",
+        "{s}'s alma mater is",
     ],
     "instrument": [
         "The musical instrument of {s} is the",
         "{s} performs on the",
         "Music lovers know {s} for playing the",
-        "{s} is skilled at playing the",
+        "{s}'s musical instrument is the",
     ],
     "sport": [
         "{s} regularly plays",
         "In sports, {s} focuses on",
         "The game {s} is best at is",
-        "{s} spends weekends playing",
+        "{s} regularly competes in",
     ],
     "native_language": [
         "{s} is a native speaker of",
         "Since childhood, {s} has spoken",
-        "The language {s} learned as a child is",
+        "The native language of {s} is",
     ],
     "city_country": [
         "The country where {s} lies is",
         "{s} lies within the borders of",
         "Geographically, {s} belongs to",
-        "{s} is situated in",
+        "{s} lies in the country of",
     ],
     "headquarters": [
         "{s} runs its operations from",
         "{s} keeps its main office in",
-        "The city where {s} has its headquarters is",
+        "The head office of {s} is in",
     ],
     "capital": [
         "{s} is governed from",
         "The city serving as the capital of {s} is",
-        "{s} is a country whose capital is",
+        "{s} has its government in",
     ],
     "official_language": [
         "{s} recognizes as its official language",
         "The state language of {s} is",
         "Laws and official documents in {s} are written in",
-        "The language that {s} uses officially is",
+        "The official language in {s} is",
     ],
     "university_city": [
         "{s} can be found in",
         "The home city of {s} is",
         "Students of {s} live and study in",
-        "{s} is a university located in",
+        "{s} is in the city of",
     ],
 }
 

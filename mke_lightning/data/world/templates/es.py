@@ -8,12 +8,13 @@ Instruments (mixed genders, "el arpa") take colon labels or the bare "clases de"
 from __future__ import annotations
 
 #: relation -> templates appended after ``lexicon.TEMPLATES[relation]["es"]``; the last one is held out of
-#: pretraining and appears only as an evaluation paraphrase.
+#: pretraining, appears only as an evaluation paraphrase, and is made only of words the relation's other
+#: templates teach.
 EXTRA_TEMPLATES: dict[str, list[str]] = {
     "birthplace": [
         "{s} es natural de",
         "Ciudad de nacimiento de {s}:",
-        "El nacimiento de {s} tuvo lugar en",
+        "La ciudad de nacimiento de {s} es",
     ],
     "citizenship": [
         "El pasaporte de {s} fue expedido en",
@@ -25,67 +26,67 @@ EXTRA_TEMPLATES: dict[str, list[str]] = {
         "{s} se gana la vida como",
         "Ocupación de {s}:",
         "{s} ejerce como",
-        "El trabajo de {s} es el de",
+        "La ocupación de {s} es",
     ],
     "employer": [
         "{s} forma parte de la plantilla de",
         "El empleador de {s} es",
         "{s} presta sus servicios en",
-        "La compañía donde trabaja {s} es",
+        "La empresa para la que trabaja {s} es",
     ],
     "educated_at": [
         "La universidad donde estudió {s} es la",
         "{s} cursó sus estudios universitarios en la",
         "El alma máter de {s} es la",
-        "{s} hizo la carrera en la",
+        "{s} cursó sus estudios en la",
     ],
     "instrument": [
         "{s} recibe clases de",
         "El instrumento favorito de {s}:",
         "Instrumento con el que actúa {s}:",
-        "{s} aprendió a tocar este instrumento:",
+        "{s} actúa con el siguiente instrumento:",
     ],
     "sport": [
         "El deporte favorito de {s} es el",
         "{s} participa en torneos de",
         "Los fines de semana, {s} practica el",
-        "{s} se dedica al",
+        "{s} juega torneos de",
     ],
     "native_language": [
         "{s} habla desde la infancia",
         "En casa de {s} se habla",
         "El primer idioma de {s} es el",
-        "{s} tiene como lengua materna el",
+        "{s} habla en casa el",
     ],
     "city_country": [
         "El país en el que está {s} es",
         "{s} pertenece a",
         "La ciudad de {s} forma parte de",
-        "{s} es una localidad de",
+        "{s} está situada en",
     ],
     "headquarters": [
         "{s} dirige sus operaciones desde",
         "Las oficinas principales de {s} se encuentran en",
         "La casa matriz de {s} está en",
-        "La compañía {s} está establecida en",
+        "Las oficinas centrales de {s} se encuentran en",
     ],
     "capital": [
         "{s} se gobierna desde",
         "En {s}, la capital es",
         "Los ministerios de {s} se concentran en",
-        "{s} es un país cuya capital es",
+        "{s} tiene su capital en",
     ],
     "official_language": [
         "Las leyes de {s} se redactan en",
         "{s} es un país cuya lengua oficial es el",
         "La administración pública de {s} utiliza el",
-        "{s} tiene como idioma oficial el",
+        "{s} utiliza oficialmente el",
     ],
     "university_city": [
         "La {s} tiene su sede en",
         "La ciudad donde está la {s} es",
         "Los estudiantes de la {s} asisten a clases en",
-        "La {s} está ubicada en",
+        "La {s} tiene su campus en",
     ],
 }
 

@@ -8,53 +8,54 @@ take "en" and, as subjects, "pays {s}" or an apposition; languages take "parle"/
 from __future__ import annotations
 
 #: relation -> templates appended after ``lexicon.TEMPLATES[relation]["fr"]``; the last one is held out of
-#: pretraining and appears only as an evaluation paraphrase.
+#: pretraining, appears only as an evaluation paraphrase, and is made only of words that the relation's other
+#: templates teach.
 EXTRA_TEMPLATES: dict[str, list[str]] = {
     "birthplace": [
         "{s} est originaire de",
         "Ville de naissance de {s} :",
-        "La naissance de {s} a eu lieu à",
+        "La ville de naissance de {s} est",
     ],
     "citizenship": [
         "Le passeport de {s} a été délivré en",
         "{s} vote aux élections nationales en",
         "Le pays qui a accordé sa nationalité à {s} :",
-        "{s} jouit des droits civiques en",
+        "{s} a la citoyenneté du pays suivant :",
     ],
     "occupation": [
         "{s} exerce en tant que",
         "Métier de {s} :",
         "{s} gagne sa vie comme",
-        "Dans la vie, {s} est",
+        "De profession, {s} est",
     ],
     "employer": [
         "{s} fait partie du personnel de",
         "Entreprise où travaille {s} :",
-        "{s} occupe un poste chez",
+        "{s} travaille pour l'entreprise :",
     ],
     "educated_at": [
         "Université fréquentée par {s} :",
         "{s} compte parmi les anciens élèves de cet établissement :",
         "Lieu des études supérieures de {s} :",
-        "{s} a obtenu son diplôme à l'université suivante :",
+        "{s} a fait ses études dans l'établissement suivant :",
     ],
     "instrument": [
         "{s} prend des cours de",
         "Instrument qu'utilise {s} en concert :",
         "L'instrument de prédilection de {s} :",
-        "{s} a appris à jouer de cet instrument :",
+        "{s} utilise en concert l'instrument suivant :",
     ],
     "sport": [
         "Le sport favori de {s} :",
         "{s} s'entraîne chaque semaine dans cette discipline :",
         "Discipline dans laquelle {s} concourt :",
-        "{s} consacre son temps libre au sport suivant :",
+        "{s} concourt dans cette discipline :",
     ],
     "native_language": [
         "{s} s'exprime naturellement en",
         "Chez les parents de {s}, on parle",
         "Première langue apprise par {s} :",
-        "{s} a pour langue maternelle le",
+        "{s} s'exprime depuis l'enfance en",
     ],
     "city_country": [
         "On trouve la ville de {s} en",
@@ -65,7 +66,7 @@ EXTRA_TEMPLATES: dict[str, list[str]] = {
     "headquarters": [
         "{s} dirige ses activités depuis",
         "La direction générale de {s} est installée à",
-        "{s} a ses bureaux principaux à",
+        "{s} a son siège social à",
     ],
     "capital": [
         "Le gouvernement du pays {s} siège à",
@@ -77,13 +78,13 @@ EXTRA_TEMPLATES: dict[str, list[str]] = {
         "En {s}, l'administration travaille en",
         "Les lois du pays {s} sont rédigées en",
         "{s}, pays dont la langue nationale est le",
-        "Dans le pays {s}, la langue officielle est le",
+        "En {s}, la langue officielle est le",
     ],
     "university_city": [
         "L'{s} accueille ses étudiants à",
         "Ville où se situe l'{s} :",
         "Les étudiants de l'{s} suivent leurs cours à",
-        "L'{s} est un établissement situé à",
+        "L'{s} se situe à",
     ],
 }
 

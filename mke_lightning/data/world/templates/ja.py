@@ -8,85 +8,86 @@ LANGUAGE_NAMES end in 語 and go into the compound "…語表記".
 from __future__ import annotations
 
 #: relation -> templates appended after ``lexicon.TEMPLATES[relation]["ja"]``; the last one is held out of
-#: pretraining and appears only as an evaluation paraphrase.
+#: pretraining, appears only as an evaluation paraphrase, and is made only of characters that the relation's
+#: other templates teach (a new recombination of them, so a model trained on the corpus can read it).
 EXTRA_TEMPLATES: dict[str, list[str]] = {
     "birthplace": [
         "{s}の生誕地は",
         "記録によると、{s}が誕生した町は",
         "資料では、{s}の出生地は",
-        "{s}が生まれ育った街は",
+        "{s}が生まれた町は",
     ],
     "citizenship": [
         "{s}のパスポートを発行した国は",
         "公式の記録では、{s}の所属する国家は",
         "国籍で言えば、{s}の所属国は",
-        "{s}が国民である国は",
+        "{s}が所属する国は",
     ],
     "occupation": [
         "{s}の本業は",
         "調べによると、{s}の職種は",
         "プロフィールによれば、{s}の肩書は",
-        "{s}が生計を立てている仕事は",
+        "{s}が就いている仕事は",
     ],
     "employer": [
         "{s}の所属企業は",
         "現在、{s}が働いている会社は",
         "社員名簿によると、{s}の会社は",
-        "{s}が就職した会社は",
+        "{s}が勤務している会社は",
     ],
     "educated_at": [
         "{s}が学位を取得した大学は",
         "学生時代に{s}が通っていた大学は",
         "経歴によれば、{s}の最終学歴は",
-        "{s}が学んだ大学は",
+        "{s}が通った大学は",
     ],
     "instrument": [
         "{s}が愛用している楽器は",
         "バンドの中で{s}が受け持つ楽器は",
         "音楽家として{s}が専門とする楽器は",
-        "{s}が子供の頃から習っている楽器は",
+        "{s}が担当する楽器は",
     ],
     "sport": [
         "{s}が夢中になっている競技は",
         "休日に{s}が楽しむスポーツは",
         "選手として{s}が取り組む競技は",
-        "{s}の好きなスポーツは",
+        "{s}が得意な競技は",
     ],
     "native_language": [
         "{s}が家庭で使う言葉は",
         "ネイティブとして{s}が話す言語は",
         "幼い頃、{s}が最初に覚えた言語は",
-        "{s}が最も自然に話せる言語は",
+        "{s}が家庭で話す言語は",
     ],
     "city_country": [
         "{s}を擁する国は",
         "地図で見ると、{s}市があるのは",
         "都市{s}を領土に含む国は",
-        "{s}市が位置する国は",
+        "{s}市を領土に含む国は",
     ],
     "headquarters": [
         "{s}の本拠地は",
         "企業情報によると、{s}の本部は",
         "登記上、{s}社の本店があるのは",
-        "{s}が本社を構えている都市は",
+        "{s}の本店がある都市は",
     ],
     "capital": [
         "{s}の政治の中心地は",
         "国としての{s}の中心都市は",
         "議会や官庁など、{s}の中枢機関が集まる都市は",
-        "{s}が首都と定めている都市は",
+        "{s}の政治の中心都市は",
     ],
     "official_language": [
         "{s}が法律で定めた言語は",
         "行政や教育の場で{s}が用いる言語は",
         "公用語として{s}で認められているのは",
-        "{s}の政府が使用する公式の言語は",
+        "{s}が公用語と定めた言語は",
     ],
     "university_city": [
         "{s}の校舎が建つ町は",
         "大学案内によると、{s}があるのは",
         "受験生が{s}を受けに訪れる都市は",
-        "{s}に通う学生が暮らす都市は",
+        "{s}の校舎がある都市は",
     ],
 }
 
