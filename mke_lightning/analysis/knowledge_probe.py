@@ -34,7 +34,7 @@ import torch
 
 from mke_lightning.data.languages import script
 from mke_lightning.data.schema import EditCase
-from mke_lightning.data.world.recall import Probe, recall_by_kind, recalled
+from mke_lightning.data.world.recall import Probe, probe_kind, recall_by_kind, recalled
 from mke_lightning.evaluation.scorer import score_target_groups
 from mke_lightning.metrics.rank_consistency import rank_consistency
 
@@ -51,14 +51,9 @@ def case_probes(cases: Sequence[EditCase], languages: Sequence[str]) -> list[Pro
                 continue
             # A fact stated in one language only: every probe names that language, and is other_language elsewhere.
             source = seen[0] if seen and len(seen) == 1 and len(case.views) > 1 else ""
+            held_out_index = None if held_out is None else held_out + 1  # paraphrase index -> template index
             for i, text in enumerate([view.prompt, *view.paraphrases]):
-                if source and lang != source:
-                    kind = "other_language"
-                elif i == 0:
-                    kind = "prompt"
-                else:
-                    kind = "held_out_template" if held_out is not None and i - 1 == held_out else "paraphrase"
-                probes.append(Probe(lang, kind, text, view.target_true, source))
+                probes.append(Probe(lang, probe_kind(i, held_out_index, lang, source), text, view.target_true, source))
     return probes
 
 

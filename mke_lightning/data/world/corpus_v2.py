@@ -3,7 +3,8 @@
 The recipe follows what published work found makes knowledge stored under the entity and shared across languages:
 
 * **diverse statements** (Allen-Zhu & Li, "Physics of Language Models 3.1", 2023): every fact with six templates
-  per language (:func:`.wording.pretraining_templates`; a seventh is held out for evaluation), and
+  per language (:func:`.wording.pretraining_templates`; a seventh is held out for evaluation), or, with
+  ``more_templates``, a larger pool of which ``templates_per_fact`` are drawn per fact and language, and
   ``passage_share`` of the fact lines are **passages** stating 2–4 facts of one subject in random order, each
   with a random template;
 * **entity code-switching** (EntityCS, Whitehouse et al. 2022): ``subject_switch_share`` / ``object_switch_share``
@@ -46,7 +47,10 @@ def _fact_rows(world, rng: random.Random) -> Iterator[dict[str, str]]:
     for (subj, rel), obj in world.facts.items():
         single = (subj, rel) in world.single_language
         for lang in world.fact_languages(subj, rel):
-            for i, tpl in enumerate(pretraining_templates(rel, lang, VERSION)):
+            templates = list(enumerate(pretraining_templates(rel, lang, VERSION, config.more_templates)))
+            if config.templates_per_fact:
+                templates = sorted(rng.sample(templates, config.templates_per_fact))
+            for i, tpl in templates:
                 yield world.statement(tpl, subj, obj, lang, f"fact/{rel}/{i}")
                 switch_subject = rng.random() < config.subject_switch_share
                 switch_object = rng.random() < config.object_switch_share
@@ -70,8 +74,8 @@ def _passages(world, n_rows: int, rng: random.Random) -> Iterator[dict[str, str]
     for _ in range(n_rows):
         subj, lang = rng.choice(pool)
         rels = rng.sample(by_subject[(subj, lang)], rng.randint(2, min(4, len(by_subject[(subj, lang)]))))
-        rows = [world.statement(rng.choice(pretraining_templates(rel, lang, VERSION)), subj, world.facts[(subj, rel)],
-                                lang, "") for rel in rels]
+        rows = [world.statement(rng.choice(pretraining_templates(rel, lang, VERSION, world.config.more_templates)),
+                                subj, world.facts[(subj, rel)], lang, "") for rel in rels]
         context = sentence_joiner(lang).join(r["text"] for r in rows[:-1])
         last = rows[-1]
         yield corpus_row(last["prompt"], last["answer"], lang, f"passage/{len(rows)}", context=context)

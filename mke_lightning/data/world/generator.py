@@ -41,11 +41,11 @@ from mke_lightning.data.world.names import (
     place_name,
 )
 from mke_lightning.data.world.relations import CHAINS, RELATIONS
-from mke_lightning.data.world.wording import VERSIONS, relation_templates
+from mke_lightning.data.world.wording import VERSIONS, max_more_templates, relation_templates
 
 #: the WorldConfig fields that only world v2 reads (a v1 world.json leaves them out, as the first world did)
 V2_FIELDS = ("version", "passage_share", "subject_switch_share", "object_switch_share", "alignment_share",
-             "single_language_share", "single_languages")
+             "single_language_share", "single_languages", "more_templates", "templates_per_fact")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,12 @@ class WorldConfig:
     """v2: share of each split's person facts stated in pretraining in one language only."""
     single_languages: tuple[str, ...] = ("en", "zh")
     """v2: the languages those facts are stated in, in turn."""
+    more_templates: int = 0
+    """v2: further templates per relation and language that the corpus states facts with (``MORE_TEMPLATES`` of
+    ``templates/<lang>.py``), beyond the six seen ones; the evaluation cases keep the seven."""
+    templates_per_fact: int = 0
+    """v2: state each fact in each language with this many of its pretraining templates, drawn at random (0: all of
+    them), so that more templates need not mean a larger corpus."""
 
     def __post_init__(self):
         if self.version not in VERSIONS:
@@ -90,6 +96,15 @@ class WorldConfig:
                 raise ValueError(f"WorldConfig.{name} must be in [0, 1], got {value!r}")
         if self.passage_share >= 1.0:
             raise ValueError("WorldConfig.passage_share must be below 1 (a share of the fact lines)")
+        if self.version == 1 and (self.more_templates or self.templates_per_fact):
+            raise ValueError("WorldConfig.more_templates and templates_per_fact are read by world version 2 only")
+        available = max_more_templates(self.languages, self.version)
+        if not 0 <= self.more_templates <= available:
+            raise ValueError(f"WorldConfig.more_templates must be in [0, {available}] (the further templates every "
+                             f"relation has in every language), got {self.more_templates!r}")
+        if self.version == 2 and not 0 <= self.templates_per_fact <= 6 + self.more_templates:
+            raise ValueError(f"WorldConfig.templates_per_fact must be in [0, {6 + self.more_templates}] (0: every "
+                             f"pretraining template), got {self.templates_per_fact!r}")
         unknown = [lang for lang in self.single_languages if lang not in self.languages]
         if unknown or not self.single_languages:
             raise ValueError(f"WorldConfig.single_languages must be non-empty and among languages "

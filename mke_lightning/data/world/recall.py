@@ -32,6 +32,18 @@ class Probe(NamedTuple):
     source: str = ""  # a single-language fact: the language it was learnt in
 
 
+def probe_kind(index: int, held_out: int | None, lang: str, source: str = "") -> str:
+    """The kind of a probe asking a fact with template ``index`` (0: the edit prompt) in ``lang``: ``other_language``
+    when the fact was learnt in ``source`` only and ``lang`` is another, ``held_out_template`` for template index
+    ``held_out`` (``None``: none is), else ``prompt`` or ``paraphrase``. World probes and case-file probes both
+    classify with it."""
+    if source and lang != source:
+        return "other_language"
+    if index == 0:
+        return "prompt"
+    return "held_out_template" if index == held_out else "paraphrase"
+
+
 def world_probes(world: World, languages=None, max_facts: int | None = None) -> list[Probe]:
     languages = languages or world.config.languages
     facts = list(world.facts.items())
@@ -43,15 +55,11 @@ def world_probes(world: World, languages=None, max_facts: int | None = None) -> 
         seen_in = world.fact_languages(subj, rel)
         for lang in languages:
             templates = relation_templates(rel, lang, version)
+            held_out = len(templates) - 1 if version == 2 else None
+            source = seen_in[0] if len(seen_in) < len(world.config.languages) else ""
             for i, tpl in enumerate(templates):
-                source = seen_in[0] if len(seen_in) < len(world.config.languages) else ""
-                if lang not in seen_in:
-                    kind = "other_language"
-                elif version == 2 and i == len(templates) - 1:
-                    kind = "held_out_template"
-                else:
-                    kind = "prompt" if i == 0 else "paraphrase"
-                probes.append(Probe(lang, kind, tpl.format(s=world.name(subj, lang)), world.name(obj, lang), source))
+                probes.append(Probe(lang, probe_kind(i, held_out, lang, source), tpl.format(s=world.name(subj, lang)),
+                                    world.name(obj, lang), source))
     people = world.of_type("person")
     if max_facts is not None:
         people = people[:: max(1, len(people) // max(1, max_facts // 8))]

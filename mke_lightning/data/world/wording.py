@@ -7,6 +7,9 @@ paraphrase, so PS on it measures generalisation to an unseen wording rather than
 The held-out template is a new sentence made only of words (zh, ja, th: characters) that the relation's seen
 templates teach: a synthetic world cannot teach what a word it never shows means, so a word outside the corpus
 would measure guessing, not generalisation (the first v2 held-out templates did, and scored 45 %).
+A language's ``MORE_TEMPLATES`` are further wordings for the corpus only (``WorldConfig.more_templates``; with
+``templates_per_fact`` a fact is stated with a random subset), so recipes with more diverse text keep the same
+evaluation cases.
 Template 0 stays the edit prompt in both versions.
 """
 
@@ -44,10 +47,26 @@ def relation_templates(relation: str, lang: str, version: int) -> list[str]:
     return base + list(_language_text(lang).EXTRA_TEMPLATES[relation])
 
 
-def pretraining_templates(relation: str, lang: str, version: int) -> list[str]:
-    """The templates the corpus states facts with (v2: all but the held-out one)."""
+def pretraining_templates(relation: str, lang: str, version: int, more: int = 0) -> list[str]:
+    """The templates the corpus states facts with (v2: all but the held-out one, then the first ``more`` of
+    :mod:`.templates`' ``MORE_TEMPLATES``, seen in pretraining only: the evaluation cases keep the seven)."""
     templates = relation_templates(relation, lang, version)
-    return templates if version == 1 else templates[:-1]
+    if version == 1:
+        if more:
+            raise ValueError(f"world v1 has no further templates (more={more})")
+        return templates
+    extra = list(getattr(_language_text(lang), "MORE_TEMPLATES", {}).get(relation, ()))
+    if not 0 <= more <= len(extra):
+        raise ValueError(f"templates/{lang}.py has {len(extra)} further {relation!r} templates, {more} asked for")
+    return templates[:-1] + extra[:more]
+
+
+def max_more_templates(languages, version: int = 2) -> int:
+    """How many further pretraining templates every relation has in every one of ``languages``."""
+    if version == 1:
+        return 0
+    return min(len(getattr(_language_text(lang), "MORE_TEMPLATES", {}).get(rel, ()))
+               for lang in languages for rel in lexicon.TEMPLATES)
 
 
 def held_out_template(relation: str, lang: str, version: int) -> str | None:
@@ -66,4 +85,5 @@ def alignment_sentence(name: str, other_name: str, lang: str, other_lang: str) -
     return prompt, other_name
 
 
-__all__ = ["VERSIONS", "alignment_sentence", "held_out_template", "pretraining_templates", "relation_templates"]
+__all__ = ["VERSIONS", "alignment_sentence", "held_out_template", "max_more_templates", "pretraining_templates",
+           "relation_templates"]

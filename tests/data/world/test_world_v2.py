@@ -89,17 +89,31 @@ def test_a_held_out_template_is_a_new_sentence_of_words_its_relation_s_seen_temp
             assert _ending(held_out, lang) in endings, (rel, lang, held_out, sorted(endings))
 
 
-def test_no_held_out_template_text_occurs_in_the_corpus(world, corpus):
-    texts: dict[str, list[str]] = {}
-    for row in corpus:
-        texts.setdefault(row["lang"], []).append(row["text"])
+def _held_out_frames_found(texts: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(relation, language) of every held-out frame that occurs in the corpus texts of its language."""
+    found = []
     for lang, lines in texts.items():
         blob = "\n".join(lines)
         for rel in RELATIONS:
             before, after = held_out_template(rel, lang, 2).split("{s}")
             # the frame around any subject, within one line
             pattern = re.escape(before) + r"[^\n]+?" + re.escape(after) if before else re.escape(after)
-            assert not re.search(pattern, blob), (rel, lang, held_out_template(rel, lang, 2))
+            if re.search(pattern, blob):
+                found.append((rel, lang))
+    return found
+
+
+def _texts(corpus) -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = {}
+    for row in corpus:
+        texts.setdefault(row["lang"], []).append(row["text"])
+    return texts
+
+
+def test_no_held_out_template_text_occurs_in_the_corpus(world, corpus):
+    texts = _texts(corpus)
+    assert not _held_out_frames_found(texts)
+    assert _held_out_frames_found({"en": ["The city of birth of Biba Vivi is Kosu."]}) == [("birthplace", "en")]
     # while every pretraining template does occur
     subj, rel = next(iter(world.facts))
     line = pretraining_templates(rel, "ja", 2)[5].format(s=world.name(subj, "ja"))
@@ -190,11 +204,30 @@ def test_recall_probes_of_a_v2_world_name_held_out_templates_and_other_languages
     assert {p.source for p in world_probes(world) if p.kind == "other_language"} == {"en", "zh"}
 
 
+def test_a_larger_template_pool_varies_the_text_and_keeps_the_corpus_size_and_the_evaluation_cases(world, corpus):
+    pooled = build_world(WorldConfig(**{**V2.__dict__, "more_templates": 6, "templates_per_fact": 6}))
+    rows = list(pooled.corpus())
+    facts = Counter(r["kind"].split("/")[0] for r in rows)
+    assert facts["fact"] == sum(r["kind"].startswith("fact/") for r in corpus)  # six statements per fact and language
+    used = Counter(int(r["kind"].split("/")[2]) for r in rows if r["kind"].startswith("fact/"))
+    assert set(used) == set(range(12)) and min(used.values()) > 0.3 * max(used.values())
+    per_fact = Counter((r["lang"], r["prompt"]) for r in rows if r["kind"].startswith("fact/birthplace/"))
+    assert max(per_fact.values()) == 1  # a fact is never stated twice with one template
+    assert not _held_out_frames_found(_texts(rows))
+    assert pooled.edit_cases("test") == world.edit_cases("test")
+    extra = pretraining_templates("birthplace", "en", 2, more=6)[6:]
+    assert any(t.format(s=pooled.name(s, "en")) in r["prompt"] for t in extra for r in rows
+               for s, rel in pooled.facts if rel == "birthplace") and len(extra) == 6
+
+
 @pytest.mark.parametrize("option, value, message", [
     ("version", 3, "version must be one of"), ("passage_share", 1.0, "passage_share must be below 1"),
+    ("more_templates", 7, r"more_templates must be in \[0, 6\]"), ("templates_per_fact", 13, "templates_per_fact must"),
     ("subject_switch_share", -0.1, "subject_switch_share must be in"),
     ("single_languages", ("ko",), "single_languages must be non-empty and among"),
 ])
 def test_bad_v2_options_are_refused_by_name(option, value, message):
     with pytest.raises(ValueError, match=message):
-        WorldConfig(**{option: value})
+        WorldConfig(**{"version": 2, option: value})
+    with pytest.raises(ValueError, match="read by world version 2 only"):
+        WorldConfig(more_templates=2)
