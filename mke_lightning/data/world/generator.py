@@ -41,7 +41,7 @@ from mke_lightning.data.world.names import (
     place_name,
 )
 from mke_lightning.data.world.relations import CHAINS, RELATIONS
-from mke_lightning.data.world.wording import VERSIONS, max_more_templates, relation_templates
+from mke_lightning.data.world.wording import VERSIONS, max_more_templates, pretraining_templates, relation_templates
 
 #: the WorldConfig fields that only world v2 reads (a v1 world.json leaves them out, as the first world did)
 V2_FIELDS = ("version", "passage_share", "subject_switch_share", "object_switch_share", "alignment_share",
@@ -102,9 +102,11 @@ class WorldConfig:
         if not 0 <= self.more_templates <= available:
             raise ValueError(f"WorldConfig.more_templates must be in [0, {available}] (the further templates every "
                              f"relation has in every language), got {self.more_templates!r}")
-        if self.version == 2 and not 0 <= self.templates_per_fact <= 6 + self.more_templates:
-            raise ValueError(f"WorldConfig.templates_per_fact must be in [0, {6 + self.more_templates}] (0: every "
-                             f"pretraining template), got {self.templates_per_fact!r}")
+        if self.version == 2:
+            pool = len(pretraining_templates(next(iter(RELATIONS)), self.languages[0], 2, self.more_templates))
+            if not 0 <= self.templates_per_fact <= pool:
+                raise ValueError(f"WorldConfig.templates_per_fact must be in [0, {pool}] (0: every pretraining "
+                                 f"template), got {self.templates_per_fact!r}")
         unknown = [lang for lang in self.single_languages if lang not in self.languages]
         if unknown or not self.single_languages:
             raise ValueError(f"WorldConfig.single_languages must be non-empty and among languages "

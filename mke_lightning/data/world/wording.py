@@ -47,6 +47,11 @@ def relation_templates(relation: str, lang: str, version: int) -> list[str]:
     return base + list(_language_text(lang).EXTRA_TEMPLATES[relation])
 
 
+def _further_templates(relation: str, lang: str) -> list[str]:
+    """A language's ``MORE_TEMPLATES`` of ``relation`` (v2, corpus only; none where the language has none)."""
+    return list(getattr(_language_text(lang), "MORE_TEMPLATES", {}).get(relation, ()))
+
+
 def pretraining_templates(relation: str, lang: str, version: int, more: int = 0) -> list[str]:
     """The templates the corpus states facts with (v2: all but the held-out one, then the first ``more`` of
     :mod:`.templates`' ``MORE_TEMPLATES``, seen in pretraining only: the evaluation cases keep the seven)."""
@@ -55,7 +60,7 @@ def pretraining_templates(relation: str, lang: str, version: int, more: int = 0)
         if more:
             raise ValueError(f"world v1 has no further templates (more={more})")
         return templates
-    extra = list(getattr(_language_text(lang), "MORE_TEMPLATES", {}).get(relation, ()))
+    extra = _further_templates(relation, lang)
     if not 0 <= more <= len(extra):
         raise ValueError(f"templates/{lang}.py has {len(extra)} further {relation!r} templates, {more} asked for")
     return templates[:-1] + extra[:more]
@@ -65,8 +70,7 @@ def max_more_templates(languages, version: int = 2) -> int:
     """How many further pretraining templates every relation has in every one of ``languages``."""
     if version == 1:
         return 0
-    return min(len(getattr(_language_text(lang), "MORE_TEMPLATES", {}).get(rel, ()))
-               for lang in languages for rel in lexicon.TEMPLATES)
+    return min(len(_further_templates(rel, lang)) for lang in languages for rel in lexicon.TEMPLATES)
 
 
 def held_out_template(relation: str, lang: str, version: int) -> str | None:
