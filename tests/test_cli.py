@@ -111,12 +111,13 @@ def test_world_verb_generates(tmp_path, capsys):
     assert (tmp_path / "w" / "test.jsonl").is_file() and (tmp_path / "w" / "corpus.jsonl").is_file()
     assert '"test":' in capsys.readouterr().out
     cli_main(["world", "generate", "--out", str(tmp_path / "v2"), "--version", "2", "--passage_share", "0.5",
-              "--alignment_share", "0", "--more_templates", "3", "--templates_per_fact", "4"])
+              "--alignment_share", "0", "--more_templates", "3", "--templates_per_fact", "4",
+              "--keep_prompt_template", "true"])
     from mke_lightning.data.world.export import load_world_config, read_corpus
 
     config = load_world_config(tmp_path / "v2")
     assert (config.version, config.passage_share, config.alignment_share) == (2, 0.5, 0.0)
-    assert (config.more_templates, config.templates_per_fact) == (3, 4)
+    assert (config.more_templates, config.templates_per_fact, config.keep_prompt_template) == (3, 4, True)
     template_ids = {int(row["kind"].split("/")[2]) for row in read_corpus(tmp_path / "v2")
                     if row["kind"].startswith("fact/")}
     assert template_ids == set(range(9))  # six seen templates and three more, four per fact

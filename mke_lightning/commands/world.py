@@ -9,7 +9,8 @@ from mke_lightning.commands.output import write_json
 
 def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 1, passage_share: float = 0.2,
              subject_switch_share: float = 0.15, object_switch_share: float = 0.05, alignment_share: float = 1.0,
-             single_language_share: float = 0.1, more_templates: int = 0, templates_per_fact: int = 0) -> None:
+             single_language_share: float = 0.1, more_templates: int = 0, templates_per_fact: int = 0,
+             keep_prompt_template: bool = False) -> None:
     """Generate the synthetic world and export it (unified-schema JSONL edit splits, corpus, world.json).
 
     Args:
@@ -24,6 +25,7 @@ def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 
         single_language_share: v2: share of each split's person facts stated in one language only (en, zh in turn).
         more_templates: v2: further templates per relation and language in the corpus (evaluation keeps seven).
         templates_per_fact: v2: templates each fact is stated with per language, drawn at random (0: all).
+        keep_prompt_template: v2, with templates_per_fact: the edit-prompt template is always among them.
     """
     from mke_lightning.data.world.export import export_world
     from mke_lightning.data.world.generator import WorldConfig
@@ -31,7 +33,8 @@ def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 
     config = WorldConfig(seed=seed, version=version, passage_share=passage_share,
                          subject_switch_share=subject_switch_share, object_switch_share=object_switch_share,
                          alignment_share=alignment_share, single_language_share=single_language_share,
-                         more_templates=more_templates, templates_per_fact=templates_per_fact)
+                         more_templates=more_templates, templates_per_fact=templates_per_fact,
+                         keep_prompt_template=keep_prompt_template)
     counts = export_world(out, config)
     print(json.dumps({"out": out, "version": version, **counts}))
 

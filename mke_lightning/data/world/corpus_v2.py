@@ -4,7 +4,8 @@ The recipe follows what published work found makes knowledge stored under the en
 
 * **diverse statements** (Allen-Zhu & Li, "Physics of Language Models 3.1", 2023): every fact with six templates
   per language (:func:`.wording.pretraining_templates`; a seventh is held out for evaluation), or, with
-  ``more_templates``, a larger pool of which ``templates_per_fact`` are drawn per fact and language, and
+  ``more_templates``, a larger pool of which ``templates_per_fact`` are drawn per fact and language (with
+  ``keep_prompt_template``, the edit-prompt template always among them), and
   ``passage_share`` of the fact lines are **passages** stating 2–4 facts of one subject in random order, each
   with a random template;
 * **entity code-switching** (EntityCS, Whitehouse et al. 2022): ``subject_switch_share`` / ``object_switch_share``
@@ -48,7 +49,9 @@ def _fact_rows(world, rng: random.Random) -> Iterator[dict[str, str]]:
         single = (subj, rel) in world.single_language
         for lang in world.fact_languages(subj, rel):
             templates = list(enumerate(pretraining_templates(rel, lang, VERSION, config.more_templates)))
-            if config.templates_per_fact:
+            if config.templates_per_fact and config.keep_prompt_template:
+                templates = templates[:1] + sorted(rng.sample(templates[1:], config.templates_per_fact - 1))
+            elif config.templates_per_fact:
                 templates = sorted(rng.sample(templates, config.templates_per_fact))
             for i, tpl in templates:
                 yield world.statement(tpl, subj, obj, lang, f"fact/{rel}/{i}")

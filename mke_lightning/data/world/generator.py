@@ -45,7 +45,8 @@ from mke_lightning.data.world.wording import VERSIONS, max_more_templates, pretr
 
 #: the WorldConfig fields that only world v2 reads (a v1 world.json leaves them out, as the first world did)
 V2_FIELDS = ("version", "passage_share", "subject_switch_share", "object_switch_share", "alignment_share",
-             "single_language_share", "single_languages", "more_templates", "templates_per_fact")
+             "single_language_share", "single_languages", "more_templates", "templates_per_fact",
+             "keep_prompt_template")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ class WorldConfig:
     templates_per_fact: int = 0
     """v2: state each fact in each language with this many of its pretraining templates, drawn at random (0: all of
     them), so that more templates need not mean a larger corpus."""
+    keep_prompt_template: bool = False
+    """v2, with ``templates_per_fact``: always state each fact with its edit-prompt template (the first one), and
+    draw the others at random, so that every edit prompt is a sentence the model saw with its fact."""
 
     def __post_init__(self):
         if self.version not in VERSIONS:
@@ -96,8 +100,12 @@ class WorldConfig:
                 raise ValueError(f"WorldConfig.{name} must be in [0, 1], got {value!r}")
         if self.passage_share >= 1.0:
             raise ValueError("WorldConfig.passage_share must be below 1 (a share of the fact lines)")
-        if self.version == 1 and (self.more_templates or self.templates_per_fact):
-            raise ValueError("WorldConfig.more_templates and templates_per_fact are read by world version 2 only")
+        if self.version == 1 and (self.more_templates or self.templates_per_fact or self.keep_prompt_template):
+            raise ValueError("WorldConfig.more_templates, templates_per_fact and keep_prompt_template are read by "
+                             "world version 2 only")
+        if self.keep_prompt_template and not self.templates_per_fact:
+            raise ValueError("WorldConfig.keep_prompt_template needs templates_per_fact > 0 (with 0 every template "
+                             "is stated already)")
         available = max_more_templates(self.languages, self.version)
         if not 0 <= self.more_templates <= available:
             raise ValueError(f"WorldConfig.more_templates must be in [0, {available}] (the further templates every "

@@ -220,9 +220,31 @@ def test_a_larger_template_pool_varies_the_text_and_keeps_the_corpus_size_and_th
                for s, rel in pooled.facts if rel == "birthplace") and len(extra) == 6
 
 
+def test_keep_prompt_template_states_every_fact_with_its_edit_prompt_and_draws_the_rest():
+    options = {**V2.__dict__, "more_templates": 6, "templates_per_fact": 6}
+    drawn = list(build_world(WorldConfig(**options)).corpus())
+    kept_world = build_world(WorldConfig(**{**options, "keep_prompt_template": True}))
+    kept = list(kept_world.corpus())
+    fact_langs = Counter((r["lang"], r["kind"].split("/")[1], r["prompt"]) for r in kept
+                         if r["kind"].startswith("fact/") and r["kind"].endswith("/0"))
+    n_fact_langs = sum(len(kept_world.fact_languages(s, rel)) for s, rel in kept_world.facts)
+    assert len(fact_langs) == n_fact_langs and max(fact_langs.values()) == 1
+    assert sum(r["kind"].startswith("fact/") for r in kept) == sum(r["kind"].startswith("fact/") for r in drawn)
+    edit_prompts = [(lang, case.views[lang].prompt) for case in kept_world.edit_cases("test")
+                    for lang in case.meta["pretraining_languages"]]
+    for rows in (drawn, kept):
+        stated = {(r["lang"], r["prompt"]) for r in rows if r["kind"].startswith("fact/")}
+        unstated = sum(p not in stated for p in edit_prompts)
+        assert (unstated > 0.3 * len(edit_prompts)) if rows is drawn else unstated == 0
+    used = Counter(int(r["kind"].split("/")[2]) for r in kept if r["kind"].startswith("fact/"))
+    assert used[0] == n_fact_langs and set(used) == set(range(12))
+    assert min(v for k, v in used.items() if k) > 0.3 * max(v for k, v in used.items() if k)
+
+
 @pytest.mark.parametrize("option, value, message", [
     ("version", 3, "version must be one of"), ("passage_share", 1.0, "passage_share must be below 1"),
     ("more_templates", 7, r"more_templates must be in \[0, 6\]"), ("templates_per_fact", 13, "templates_per_fact must"),
+    ("keep_prompt_template", True, "keep_prompt_template needs templates_per_fact > 0"),
     ("subject_switch_share", -0.1, "subject_switch_share must be in"),
     ("single_languages", ("ko",), "single_languages must be non-empty and among"),
 ])
