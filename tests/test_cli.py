@@ -112,7 +112,7 @@ def test_world_verb_generates(tmp_path, capsys):
     assert '"test":' in capsys.readouterr().out
     cli_main(["world", "generate", "--out", str(tmp_path / "v2"), "--version", "2", "--passage_share", "0.5",
               "--alignment_share", "0", "--more_templates", "3", "--templates_per_fact", "4",
-              "--keep_prompt_template", "true"])
+              "--keep_prompt_template", "true", "--mixed_passage_share", "0.5"])
     from mke_lightning.data.world.export import load_world_config, read_corpus
 
     config = load_world_config(tmp_path / "v2")
@@ -122,7 +122,9 @@ def test_world_verb_generates(tmp_path, capsys):
                     if row["kind"].startswith("fact/")}
     assert template_ids == set(range(9))  # six seen templates and three more, four per fact
     kinds = [row["kind"].split("/")[0] for row in read_corpus(tmp_path / "v2")]
-    assert kinds.count("passage") == kinds.count("fact") and "align" not in kinds  # the options as typed
+    passages = kinds.count("passage") + kinds.count("mixed_passage")
+    assert passages == kinds.count("fact") and "align" not in kinds  # the options as typed
+    assert 0.4 < kinds.count("mixed_passage") / passages < 0.6 and config.mixed_passage_share == 0.5
     with pytest.raises(SystemExit):
         cli_main(["world", "generate", "--out", str(tmp_path / "v3"), "--version", "3"])
     assert "version must be one of (1, 2)" in capsys.readouterr().err

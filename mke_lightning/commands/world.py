@@ -8,6 +8,7 @@ from mke_lightning.commands.output import write_json
 
 
 def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 1, passage_share: float = 0.2,
+             mixed_passage_share: float = 0.0,
              subject_switch_share: float = 0.15, object_switch_share: float = 0.05, alignment_share: float = 1.0,
              single_language_share: float = 0.1, more_templates: int = 0, templates_per_fact: int = 0,
              keep_prompt_template: bool = False) -> None:
@@ -19,6 +20,7 @@ def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 
         version: 1 (the shipped world) or 2 (seven templates per relation and language with one held out, multi-fact
             passages, code-switching, an alignment dictionary, single-language facts; the options below).
         passage_share: v2: share of the corpus's fact lines that are multi-fact passages.
+        mixed_passage_share: v2: share of the passages with each sentence in a random language of its fact.
         subject_switch_share: v2: share of fact sentences stated once more with the subject in another language.
         object_switch_share: v2: share of fact sentences stated once more with the object in another language.
         alignment_share: v2: share of (entity, language, other language) dictionary sentences written.
@@ -31,6 +33,7 @@ def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 
     from mke_lightning.data.world.generator import WorldConfig
 
     config = WorldConfig(seed=seed, version=version, passage_share=passage_share,
+                         mixed_passage_share=mixed_passage_share,
                          subject_switch_share=subject_switch_share, object_switch_share=object_switch_share,
                          alignment_share=alignment_share, single_language_share=single_language_share,
                          more_templates=more_templates, templates_per_fact=templates_per_fact,

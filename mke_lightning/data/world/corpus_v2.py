@@ -7,7 +7,8 @@ The recipe follows what published work found makes knowledge stored under the en
   ``more_templates``, a larger pool of which ``templates_per_fact`` are drawn per fact and language (with
   ``keep_prompt_template``, the edit-prompt template always among them), and
   ``passage_share`` of the fact lines are **passages** stating 2–4 facts of one subject in random order, each
-  with a random template;
+  with a random template (``mixed_passage_share`` of them with each sentence in a random language its fact is
+  stated in, so that one subject's facts meet across languages, as in mixed-language fine-tuning);
 * **entity code-switching** (EntityCS, Whitehouse et al. 2022): ``subject_switch_share`` / ``object_switch_share``
   of the fact sentences are stated once more with the subject / object in another language's surface form;
 * **an entity-alignment dictionary** (PreAlign, Li et al. 2024): for every entity and ordered language pair whose
@@ -66,7 +67,8 @@ def _fact_rows(world, rng: random.Random) -> Iterator[dict[str, str]]:
 
 
 def _passages(world, n_rows: int, rng: random.Random) -> Iterator[dict[str, str]]:
-    """``n_rows`` passages of 2–4 facts of one subject in one language, in random order."""
+    """``n_rows`` passages of 2–4 facts of one subject in random order: in one language, or, for
+    ``mixed_passage_share`` of them, each sentence in a random language its fact is stated in."""
     by_subject: dict[tuple[str, str], list[str]] = {}
     for subj, rel in world.facts:
         for lang in world.fact_languages(subj, rel):
@@ -74,14 +76,20 @@ def _passages(world, n_rows: int, rng: random.Random) -> Iterator[dict[str, str]
     pool = sorted(key for key, rels in by_subject.items() if len(rels) >= 2)
     if not pool:
         return
+    more = world.config.more_templates
     for _ in range(n_rows):
         subj, lang = rng.choice(pool)
         rels = rng.sample(by_subject[(subj, lang)], rng.randint(2, min(4, len(by_subject[(subj, lang)]))))
-        rows = [world.statement(rng.choice(pretraining_templates(rel, lang, VERSION, world.config.more_templates)),
-                                subj, world.facts[(subj, rel)], lang, "") for rel in rels]
-        context = sentence_joiner(lang).join(r["text"] for r in rows[:-1])
+        mixed = world.config.mixed_passage_share and rng.random() < world.config.mixed_passage_share
+        langs = [rng.choice(world.fact_languages(subj, rel)) if mixed else lang for rel in rels]
+        rows = [world.statement(rng.choice(pretraining_templates(rel, lang_, VERSION, more)), subj,
+                                world.facts[(subj, rel)], lang_, "") for rel, lang_ in zip(rels, langs)]
+        context = rows[0]["text"]
+        for row, previous in zip(rows[1:-1], langs):
+            context += sentence_joiner(previous) + row["text"]
         last = rows[-1]
-        yield corpus_row(last["prompt"], last["answer"], lang, f"passage/{len(rows)}", context=context)
+        kind = f"mixed_passage/{len(rows)}" if mixed else f"passage/{len(rows)}"
+        yield corpus_row(last["prompt"], last["answer"], langs[-1], kind, context=context, context_lang=langs[-2])
 
 
 def _alignment_rows(world, rng: random.Random) -> Iterator[dict[str, str]]:

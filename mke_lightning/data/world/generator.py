@@ -46,7 +46,7 @@ from mke_lightning.data.world.wording import VERSIONS, max_more_templates, pretr
 #: the WorldConfig fields that only world v2 reads (a v1 world.json leaves them out, as the first world did)
 V2_FIELDS = ("version", "passage_share", "subject_switch_share", "object_switch_share", "alignment_share",
              "single_language_share", "single_languages", "more_templates", "templates_per_fact",
-             "keep_prompt_template")
+             "keep_prompt_template", "mixed_passage_share")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,9 @@ class WorldConfig:
     read by version 2 only."""
     passage_share: float = 0.2
     """v2: share of the corpus's fact lines that are passages stating 2-4 facts of one subject in random order."""
+    mixed_passage_share: float = 0.0
+    """v2: share of those passages whose sentences each take a random language their fact is stated in (the subject
+    named in that language), so that one subject's facts meet across languages."""
     subject_switch_share: float = 0.15
     """v2: share of fact sentences stated once more with the subject in another language's surface form."""
     object_switch_share: float = 0.05
@@ -93,16 +96,17 @@ class WorldConfig:
     def __post_init__(self):
         if self.version not in VERSIONS:
             raise ValueError(f"WorldConfig.version must be one of {VERSIONS}, got {self.version!r}")
-        for name in ("passage_share", "subject_switch_share", "object_switch_share", "alignment_share",
-                     "single_language_share"):
+        for name in ("passage_share", "mixed_passage_share", "subject_switch_share", "object_switch_share",
+                     "alignment_share", "single_language_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"WorldConfig.{name} must be in [0, 1], got {value!r}")
         if self.passage_share >= 1.0:
             raise ValueError("WorldConfig.passage_share must be below 1 (a share of the fact lines)")
-        if self.version == 1 and (self.more_templates or self.templates_per_fact or self.keep_prompt_template):
-            raise ValueError("WorldConfig.more_templates, templates_per_fact and keep_prompt_template are read by "
-                             "world version 2 only")
+        if self.version == 1 and (self.more_templates or self.templates_per_fact or self.keep_prompt_template
+                                  or self.mixed_passage_share):
+            raise ValueError("WorldConfig.more_templates, templates_per_fact, keep_prompt_template and "
+                             "mixed_passage_share are read by world version 2 only")
         if self.keep_prompt_template and not self.templates_per_fact:
             raise ValueError("WorldConfig.keep_prompt_template needs templates_per_fact > 0 (with 0 every template "
                              "is stated already)")

@@ -188,6 +188,34 @@ def test_single_language_facts_are_stated_in_their_language_only(world, corpus, 
     assert case["views"]["en"]["paraphrases"][5] == held_out_template(rel, "en", 2).format(s=world.name(subj, "en"))
 
 
+def test_mixed_passages_state_one_subjects_facts_across_languages_and_keep_single_language_facts_apart(corpus):
+    mixed_world = build_world(WorldConfig(**{**V2.__dict__, "mixed_passage_share": 1.0}))
+    rows = list(mixed_world.corpus())
+    kinds = Counter(r["kind"].split("/")[0] for r in rows)
+    assert kinds["mixed_passage"] == Counter(r["kind"].split("/")[0] for r in corpus)["passage"] and not kinds["passage"]
+    passages = [r for r in rows if r["kind"].startswith("mixed_passage/")]
+    names = {e.id: set(e.names.values()) for e in mixed_world.entities.values()}
+    subjects = [next(i for i in names if mixed_world.name(i, r["lang"]) in r["prompt"]) for r in passages[:200]]
+    forms = [sum(name in row["text"] for name in names[subj]) for row, subj in zip(passages, subjects)]
+    assert sum(f >= 2 for f in forms) > 0.5 * len(forms)  # most passages name their subject in several languages
+    assert not any("。 " in r["text"] for r in passages)  # no space after a full-width stop
+    assert any(r["lang"] == "en" and "。" in r["context"] and r["text"].startswith(r["context"] + r["prompt"])
+               for r in passages)  # a Chinese or Japanese sentence runs on into an English one
+    in_own_language = 0
+    for (subj, rel), lang in mixed_world.single_language.items():
+        for other in V2.languages:
+            stated = [t.format(s=mixed_world.name(subj, other)) for t in pretraining_templates(rel, other, 2)]
+            found = [r for r in passages for line in stated if line in r["text"]]
+            if other == lang:
+                in_own_language += len(found)
+            else:
+                assert not found, (subj, rel, other, found[:1])
+    assert in_own_language  # the check above would see a single-language fact in a passage
+    half = Counter(r["kind"].split("/")[0] for r in build_world(WorldConfig(**{**V2.__dict__,
+                                                                              "mixed_passage_share": 0.5})).corpus())
+    assert half["mixed_passage"] / (half["mixed_passage"] + half["passage"]) == pytest.approx(0.5, abs=0.05)
+
+
 def test_v1_world_json_keeps_the_first_worlds_fields(tmp_path):
     export_world(tmp_path, WorldConfig(seed=5, n_people=8, n_cities=4, n_countries=2, n_companies=2,
                                        n_universities=2))
@@ -245,6 +273,7 @@ def test_keep_prompt_template_states_every_fact_with_its_edit_prompt_and_draws_t
     ("version", 3, "version must be one of"), ("passage_share", 1.0, "passage_share must be below 1"),
     ("more_templates", 7, r"more_templates must be in \[0, 6\]"), ("templates_per_fact", 13, "templates_per_fact must"),
     ("keep_prompt_template", True, "keep_prompt_template needs templates_per_fact > 0"),
+    ("mixed_passage_share", 1.5, "mixed_passage_share must be in"),
     ("subject_switch_share", -0.1, "subject_switch_share must be in"),
     ("single_languages", ("ko",), "single_languages must be non-empty and among"),
 ])
@@ -253,3 +282,5 @@ def test_bad_v2_options_are_refused_by_name(option, value, message):
         WorldConfig(**{"version": 2, option: value})
     with pytest.raises(ValueError, match="read by world version 2 only"):
         WorldConfig(more_templates=2)
+    with pytest.raises(ValueError, match="mixed_passage_share are read by world version 2 only"):
+        WorldConfig(mixed_passage_share=0.5)
