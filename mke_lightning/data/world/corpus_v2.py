@@ -8,7 +8,9 @@ The recipe follows what published work found makes knowledge stored under the en
   ``keep_prompt_template``, the edit-prompt template always among them), and
   ``passage_share`` of the fact lines are **passages** stating 2–4 facts of one subject in random order, each
   with a random template (``mixed_passage_share`` of them with each sentence in a random language its fact is
-  stated in, so that one subject's facts meet across languages, as in mixed-language fine-tuning);
+  stated in, so that one subject's facts meet across languages: the mixed-language data with which Chua et al.,
+  "Crosslingual Capabilities and Knowledge Barriers in Multilingual LLMs", 2024, lower the crosslingual knowledge
+  barrier);
 * **entity code-switching** (EntityCS, Whitehouse et al. 2022): ``subject_switch_share`` / ``object_switch_share``
   of the fact sentences are stated once more with the subject / object in another language's surface form;
 * **an entity-alignment dictionary** (PreAlign, Li et al. 2024): for every entity and ordered language pair whose
