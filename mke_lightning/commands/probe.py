@@ -29,8 +29,9 @@ def _print_table(title: str, rows: dict[str, dict[str, float]], cols: list[str])
         print(f"| {name} | " + " | ".join(f"{100 * per[c]:.1f}" if c in per else "–" for c in cols) + " |")
 
 
-def probe(model: str = "checkpoints/world-gpt2", data: str = "checkpoints/world-data/test.jsonl",
-          languages: list[str] | None = None, max_cases: int | None = None, max_candidates: int = 30,
+def probe(model: str = "checkpoints/world-gpt2", data: str | list[str] = "checkpoints/world-data/test.jsonl",
+          languages: list[str] | None = None, max_cases: int | None = None, single_language_only: bool = False,
+          max_candidates: int = 30,
           batch_size: int = 128, reach_config: str | None = None, reach_cases: int = 10, seed: int = 0,
           device: str = "cpu", out: str = "runs/probe") -> dict:
     """Probe what ``model`` knows of the facts of ``data``, per language and language pair.
@@ -42,7 +43,10 @@ def probe(model: str = "checkpoints/world-gpt2", data: str = "checkpoints/world-
     Args:
         model: a local HF directory or hub id of a causal LM.
         data: a unified-schema JSON/JSONL file of edit cases (recall and RankC need a view's prompt, paraphrases
-            and target_true; world v2 cases also mark held-out templates and single-language facts).
+            and target_true; world v2 cases also mark held-out templates and single-language facts), or a list of
+            such files, probed as one.
+        single_language_only: probe only the facts stated in one language (``meta.pretraining_languages``): the
+            held-out-language transfer table and its baseline, fast enough to run on every split of the world.
         languages: languages probed (``None``: every language of the data).
         max_cases: probe only the first this many cases (``None``: all).
         max_candidates: RankC candidates per query at most (the true answer and a seeded sample of the others).
@@ -65,7 +69,15 @@ def probe(model: str = "checkpoints/world-gpt2", data: str = "checkpoints/world-
 
     if max_cases is not None and max_cases < 1:
         raise ValueError(f"max_cases must be positive, got {max_cases}")
-    cases, _ = read_edit_cases(data)
+    files = [data] if isinstance(data, str) else list(data)
+    if not files:
+        raise ValueError("data names no file of edit cases")
+    cases = [case for path in files for case in read_edit_cases(path)[0]]
+    if single_language_only:
+        cases = [c for c in cases if len(c.meta.get("pretraining_languages") or ()) == 1]
+        if not cases:
+            raise ValueError(f"single_language_only: no case of {files} has meta.pretraining_languages of one "
+                             f"language (world v2 data has them)")
     cases = cases[:max_cases] if max_cases else cases
     present = list(dict.fromkeys(lang for case in cases for lang in case.views))
     langs = [normalize_lang(x) for x in languages] if languages else present
@@ -89,6 +101,8 @@ def probe(model: str = "checkpoints/world-gpt2", data: str = "checkpoints/world-
     _matrix_png(result["recall"], kinds, langs, "exact-match recall", "asked in", "probe kind", out_dir / "recall.png")
     if result["transfer"]:
         _print_table("held-out-language transfer (%): learnt in (row), asked in (column)", result["transfer"], langs)
+        _print_table("its subject-blind baseline (%): each relation's most frequent answer",
+                     result["transfer_subject_blind"], langs)
         _matrix_png(result["transfer"], list(result["transfer"]), langs, "single-language facts: recall",
                     "asked in", "learnt in", out_dir / "transfer.png")
     if result["rankc"]:

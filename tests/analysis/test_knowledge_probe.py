@@ -13,6 +13,7 @@ from mke_lightning.analysis.knowledge_probe import (
     probe_knowledge,
     rank_queries,
     recall_tables,
+    subject_blind_transfer,
 )
 from mke_lightning.cli import cli_main
 from mke_lightning.data.reading import write_edit_cases
@@ -43,6 +44,22 @@ def test_probe_kinds_follow_the_held_out_template_and_single_language_metadata()
     assert recall["other_language"] == {"en": 0.0, "all": 0.0}
     assert recall["prompt"]["all"] == pytest.approx(3 / 3)
     assert transfer == {"zh": {"en": 0.0, "zh": 1.0}}
+
+
+def test_the_subject_blind_baseline_always_answers_each_relations_most_frequent_answer():
+    known = [_case(f"k{i}", "r", {"en": a, "zh": z}) for i, (a, z) in enumerate([("X", "甲"), ("X", "甲"), ("Y", "乙")])]
+    known.append(_case("q0", "q", {"en": "U", "zh": "丙"}))
+    known += [_case("q1", "q", {"en": "V", "zh": "丁"}), _case("q2", "q", {"en": "V", "zh": "丁"})]
+    single = [_case("s0", "r", {"en": "X", "zh": "甲"}, {"pretraining_languages": ["zh"]}),
+              _case("s1", "r", {"en": "Y", "zh": "乙"}, {"pretraining_languages": ["zh"]}),
+              _case("s2", "q", {"en": "U", "zh": "丙"}, {"pretraining_languages": ["en"]})]
+    baseline = subject_blind_transfer(known + single, ["en", "zh"])
+    # relation r: X (3 of 5 cases) is the mode, so s0 scores and s1 does not; relation q: U and V tie, 2 each (half)
+    assert baseline == {"zh": {"en": 0.5, "zh": 0.5}, "en": {"en": 0.5, "zh": 0.5}}
+    three = [_case("t", "r", {"en": "X", "zh": "甲"}, {"pretraining_languages": ["zh"]}, paraphrases=5)]
+    # every template weighs the same: t asked 6 ways (mode), s1 3 ways (not)
+    assert subject_blind_transfer(known + three + single[1:2], ["en", "zh"])["zh"]["en"] == pytest.approx(6 / 9)
+    assert subject_blind_transfer(known, ["en", "zh"]) == {}  # no single-language fact: no table
 
 
 def test_rank_queries_align_candidates_across_languages_and_keep_the_true_one():
@@ -105,6 +122,32 @@ def test_probe_command_writes_json_and_heatmaps(tmp_path, tiny_models, small_cas
         cli_main(["probe", "--model", tiny_models["llama"], "--data", str(data), "--languages", "[en, ko]",
                   "--out", str(out)])
     assert "no case has a view in ['ko']" in capsys.readouterr().err
+
+
+def test_probe_reads_several_files_and_can_keep_only_the_single_language_facts(tmp_path, tiny_models, capsys):
+    from mke_lightning.data.world.generator import WorldConfig, build_world
+
+    small = {"seed": 2, "n_people": 10, "n_cities": 6, "n_countries": 3, "n_companies": 3, "n_universities": 3}
+    world = build_world(WorldConfig(**small, version=2, single_language_share=0.3))
+    splits = {split: world.edit_cases(split) for split in ("train", "test")}
+    for split, cases in splits.items():
+        write_edit_cases(cases, tmp_path / f"{split}.jsonl")
+    single = [c for cases in splits.values() for c in cases if len(c.meta["pretraining_languages"]) == 1]
+    assert {c.meta["split"] for c in single} == {"train", "test"}
+    out = tmp_path / "probe"
+    cli_main(["probe", "--model", tiny_models["llama"], "--data", f"[{tmp_path}/train.jsonl, {tmp_path}/test.jsonl]",
+              "--single_language_only", "true", "--max_candidates", "3", "--out", str(out)])
+    result = json.loads((out / "probe.json").read_text(encoding="utf-8"))
+    assert result["cases"] == len(single)
+    assert set(result["transfer"]) == set(result["transfer_subject_blind"]) == {"en", "zh"}
+    assert result["transfer_subject_blind"] == subject_blind_transfer(single, result["languages"])
+    assert "its subject-blind baseline" in capsys.readouterr().out and (out / "transfer.png").stat().st_size > 0
+    v1 = tmp_path / "v1.jsonl"
+    write_edit_cases(build_world(WorldConfig(**small)).edit_cases("test"), v1)
+    with pytest.raises(SystemExit):
+        cli_main(["probe", "--model", tiny_models["gpt2"], "--data", str(v1), "--single_language_only", "true",
+                  "--out", str(out)])
+    assert "single_language_only: no case of" in capsys.readouterr().err
 
 
 def test_probe_adds_the_reach_summary_of_an_editor_on_the_probed_model(tmp_path, tiny_models, small_cases):
