@@ -12,8 +12,8 @@ on the world and on real benchmark data alike:
   the language they were learnt in (the diagonal is recall in that language itself);
 * **its subject-blind baseline**: what a guesser that ignores the subject scores on the same probes, always
   answering the most frequent true answer of the fact's relation in the asked language among the file's cases
-  (ties shared evenly). A subject-blind guesser can do no better with one answer per relation, so transfer at or
-  below it shows no knowledge carried across languages (on the world's test split about 13 %);
+  (ties shared evenly; ``mke probe --single_language_only`` counts them among every case read). No guesser with
+  one answer per relation does better, so transfer at or below it shows no knowledge carried across languages;
 * **RankC** (:mod:`mke_lightning.metrics.rank_consistency`) per language pair: each case with a ``target_true`` in
   every probed language is a query; its candidates are the distinct true answers of the cases of its object type
   (``meta.object_type``, as world v2 cases give it; else ``meta.relation``; all cases when both are absent), aligned across languages by the answer's forms in every language,
@@ -73,11 +73,13 @@ def recall_tables(probes: Sequence[Probe], hits: Sequence[bool]) -> tuple[dict, 
     return recall_by_kind(probes, hits), {src: {lang: c / n for lang, (c, n) in sorted(per.items())} for src, per in sorted(transfer.items())}
 
 
-def subject_blind_transfer(cases: Sequence[EditCase], languages: Sequence[str]) -> dict[str, dict[str, float]]:
+def subject_blind_transfer(cases: Sequence[EditCase], languages: Sequence[str],
+                           population: Sequence[EditCase] | None = None) -> dict[str, dict[str, float]]:
     """``{source: {lang: accuracy}}``: the transfer table's subject-blind baseline (module docstring), over the same
-    probes as :func:`recall_tables`' second table (every template of a single-language fact weighs the same)."""
+    probes as :func:`recall_tables`' second table (every template of a single-language fact weighs the same); the
+    most frequent answers are counted among ``population`` (default ``cases``)."""
     counts: dict[tuple[object, str], Counter] = defaultdict(Counter)
-    for case in cases:
+    for case in cases if population is None else population:
         for lang in languages:
             view = case.views.get(lang)
             if view is not None and view.target_true:
@@ -172,8 +174,9 @@ def cross_script_mean(matrix: dict[str, dict[str, float]]) -> float:
 
 
 def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequence[str], max_candidates: int = 30,
-                    batch_size: int = 128, seed: int = 0) -> dict:
-    """Recall, held-out-language transfer and RankC of ``model`` on ``cases`` (see the module docstring)."""
+                    batch_size: int = 128, seed: int = 0, population: Sequence[EditCase] | None = None) -> dict:
+    """Recall, held-out-language transfer and RankC of ``model`` on ``cases`` (see the module docstring);
+    ``population``: the cases whose answers the subject-blind baseline counts (default ``cases``)."""
     probes = case_probes(cases, languages)
     if not probes:
         raise ValueError(f"no case has a view with target_true in any of {list(languages)}: nothing to probe")
@@ -183,7 +186,7 @@ def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequ
         queries = rank_queries(cases, languages, max_candidates, seed)
         rankc = rankc_matrix(model, tokenizer, queries, languages, max(1, batch_size // 2)) if queries else {}
     return {"recall": recall, "recall_probes": {k: sum(p.kind == k for p in probes) for k in recall},
-            "transfer": transfer, "transfer_subject_blind": subject_blind_transfer(cases, languages), "rankc": rankc, "rankc_queries": len(queries),
+            "transfer": transfer, "transfer_subject_blind": subject_blind_transfer(cases, languages, population), "rankc": rankc, "rankc_queries": len(queries),
             "rankc_cross_script_mean": cross_script_mean(rankc) if rankc else float("nan")}
 
 

@@ -46,7 +46,8 @@ def probe(model: str = "checkpoints/world-gpt2", data: str | list[str] = "checkp
             and target_true; world v2 cases also mark held-out templates and single-language facts), or a list of
             such files, probed as one.
         single_language_only: probe only the facts stated in one language (``meta.pretraining_languages``): the
-            held-out-language transfer table and its baseline, fast enough to run on every split of the world.
+            held-out-language transfer table and its baseline (whose most frequent answers are still counted among
+            every case read), fast enough to run on every split of the world.
         languages: languages probed (``None``: every language of the data).
         max_cases: probe only the first this many cases (``None``: all).
         max_candidates: RankC candidates per query at most (the true answer and a seeded sample of the others).
@@ -72,7 +73,7 @@ def probe(model: str = "checkpoints/world-gpt2", data: str | list[str] = "checkp
     files = [data] if isinstance(data, str) else list(data)
     if not files:
         raise ValueError("data names no file of edit cases")
-    cases = [case for path in files for case in read_edit_cases(path)[0]]
+    cases = population = [case for path in files for case in read_edit_cases(path)[0]]
     if single_language_only:
         cases = [c for c in cases if len(c.meta.get("pretraining_languages") or ()) == 1]
         if not cases:
@@ -87,7 +88,7 @@ def probe(model: str = "checkpoints/world-gpt2", data: str | list[str] = "checkp
     lm, tokenizer = load_causal_lm(model)
     lm.to(device)
     result = {"model": model, "data": data, "languages": langs, "cases": len(cases),
-              **probe_knowledge(lm, tokenizer, cases, langs, max_candidates, batch_size, seed)}
+              **probe_knowledge(lm, tokenizer, cases, langs, max_candidates, batch_size, seed, population)}
     if reach_config:
         from mke_lightning.commands.reach import reach
 

@@ -140,7 +140,9 @@ def test_probe_reads_several_files_and_can_keep_only_the_single_language_facts(t
     result = json.loads((out / "probe.json").read_text(encoding="utf-8"))
     assert result["cases"] == len(single)
     assert set(result["transfer"]) == set(result["transfer_subject_blind"]) == {"en", "zh"}
-    assert result["transfer_subject_blind"] == subject_blind_transfer(single, result["languages"])
+    everything = [c for cases in splits.values() for c in cases]
+    assert result["transfer_subject_blind"] == subject_blind_transfer(single, result["languages"], everything)
+    assert subject_blind_transfer(single, ["en"], everything) != subject_blind_transfer(single, ["en"])
     assert "its subject-blind baseline" in capsys.readouterr().out and (out / "transfer.png").stat().st_size > 0
     v1 = tmp_path / "v1.jsonl"
     write_edit_cases(build_world(WorldConfig(**small)).edit_cases("test"), v1)
