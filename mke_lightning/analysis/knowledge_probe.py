@@ -14,6 +14,8 @@ on the world and on real benchmark data alike:
   answering the most frequent true answer of the fact's relation in the asked language among the file's cases
   (ties shared evenly; ``mke probe --single_language_only`` counts them among every case read). No guesser with
   one answer per relation does better, so transfer at or below it shows no knowledge carried across languages;
+* **transfer by relation** (:func:`transfer_by_relation`): the same recall outside the source language per
+  relation, same-script and cross-script apart, which tells transfer from inference through other facts;
 * **RankC** (:mod:`mke_lightning.metrics.rank_consistency`) per language pair: each case with a ``target_true`` in
   every probed language is a query; its candidates are the distinct true answers of the cases of its object type
   (``meta.object_type``, as world v2 cases give it; else ``meta.relation``; all cases when both are absent), aligned across languages by the answer's forms in every language,
@@ -71,6 +73,24 @@ def recall_tables(probes: Sequence[Probe], hits: Sequence[bool]) -> tuple[dict, 
             transfer[p.source][p.lang][0] += int(ok)
             transfer[p.source][p.lang][1] += 1
     return recall_by_kind(probes, hits), {src: {lang: c / n for lang, (c, n) in sorted(per.items())} for src, per in sorted(transfer.items())}
+
+
+def transfer_by_relation(probes: Sequence[Probe], hits: Sequence[bool],
+                         relations: Sequence[str]) -> dict[str, dict[str, dict[str, float]]]:
+    """``{source: {relation: {"same_script": recall, "cross_script": recall}}}``: the single-language facts' recall
+    in the languages they were not learnt in, per relation (``relations[i]``: probe ``i``'s), split by whether the
+    asked language shares the source's script. A relation whose answer follows from other facts (on the world, a
+    citizenship from the birthplace's country, a native language from the citizenship's) is answered there without
+    any knowledge crossing languages, so the table shows which relations carry the transfer figures."""
+    cells: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(
+        lambda: [0, 0])))
+    for probe, ok, relation in zip(probes, hits, relations, strict=True):
+        if probe.source and probe.lang != probe.source:
+            group = "same_script" if script(probe.lang) == script(probe.source) else "cross_script"
+            cells[probe.source][relation][group][0] += int(ok)
+            cells[probe.source][relation][group][1] += 1
+    return {src: {rel: {g: c / n for g, (c, n) in sorted(per.items())} for rel, per in sorted(rels.items())}
+            for src, rels in sorted(cells.items())}
 
 
 def subject_blind_transfer(cases: Sequence[EditCase], languages: Sequence[str],
@@ -185,10 +205,13 @@ def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequ
         recall, transfer = recall_tables(probes, hits)
         queries = rank_queries(cases, languages, max_candidates, seed)
         rankc = rankc_matrix(model, tokenizer, queries, languages, max(1, batch_size // 2)) if queries else {}
+    relations = [case.meta.get("relation", "") for case in cases for _ in case_probes([case], languages)]
     return {"recall": recall, "recall_probes": {k: sum(p.kind == k for p in probes) for k in recall},
-            "transfer": transfer, "transfer_subject_blind": subject_blind_transfer(cases, languages, population), "rankc": rankc, "rankc_queries": len(queries),
+            "transfer": transfer, "transfer_subject_blind": subject_blind_transfer(cases, languages, population),
+            "transfer_by_relation": transfer_by_relation(probes, hits, relations),
+            "rankc": rankc, "rankc_queries": len(queries),
             "rankc_cross_script_mean": cross_script_mean(rankc) if rankc else float("nan")}
 
 
 __all__ = ["RankQuery", "case_probes", "cross_script_mean", "probe_knowledge", "rank_queries", "rankc_matrix",
-           "recall_tables", "subject_blind_transfer"]
+           "recall_tables", "subject_blind_transfer", "transfer_by_relation"]

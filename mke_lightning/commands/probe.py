@@ -104,6 +104,9 @@ def probe(model: str = "checkpoints/world-gpt2", data: str | list[str] = "checkp
         _print_table("held-out-language transfer (%): learnt in (row), asked in (column)", result["transfer"], langs)
         _print_table("its subject-blind baseline (%): each relation's most frequent answer",
                      result["transfer_subject_blind"], langs)
+        by_relation = {f"{src} {rel}": cells for src, rels in result["transfer_by_relation"].items()
+                       for rel, cells in rels.items()}
+        _print_table("outside the language learnt in, per relation (%)", by_relation, ["same_script", "cross_script"])
         _matrix_png(result["transfer"], list(result["transfer"]), langs, "single-language facts: recall",
                     "asked in", "learnt in", out_dir / "transfer.png")
     if result["rankc"]:

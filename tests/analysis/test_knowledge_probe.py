@@ -14,6 +14,7 @@ from mke_lightning.analysis.knowledge_probe import (
     rank_queries,
     recall_tables,
     subject_blind_transfer,
+    transfer_by_relation,
 )
 from mke_lightning.cli import cli_main
 from mke_lightning.data.reading import write_edit_cases
@@ -44,6 +45,19 @@ def test_probe_kinds_follow_the_held_out_template_and_single_language_metadata()
     assert recall["other_language"] == {"en": 0.0, "all": 0.0}
     assert recall["prompt"]["all"] == pytest.approx(3 / 3)
     assert transfer == {"zh": {"en": 0.0, "zh": 1.0}}
+
+
+def test_transfer_by_relation_keeps_relations_and_scripts_apart():
+    cases = [_case("b", "r", {"en": "Y", "de": "Y", "zh": "乙"}, {"pretraining_languages": ["zh"]}),
+             _case("c", "q", {"en": "W", "de": "W", "zh": "丁"}, {"pretraining_languages": ["en"]}),
+             _case("d", "q", {"en": "V", "de": "V", "zh": "丙"})]
+    probes = case_probes(cases, ["en", "de", "zh"])
+    relations = [c.meta["relation"] for c in cases for _ in case_probes([c], ["en", "de", "zh"])]
+    hits = [p.answer in ("W", "乙") for p in probes]  # c known in en and de, not in zh; b only in zh
+    table = transfer_by_relation(probes, hits, relations)
+    assert table == {"en": {"q": {"same_script": 1.0, "cross_script": 0.0}}, "zh": {"r": {"cross_script": 0.0}}}
+    with pytest.raises(ValueError):
+        transfer_by_relation(probes, hits, relations[:-1])
 
 
 def test_the_subject_blind_baseline_always_answers_each_relations_most_frequent_answer():
@@ -143,7 +157,11 @@ def test_probe_reads_several_files_and_can_keep_only_the_single_language_facts(t
     everything = [c for cases in splits.values() for c in cases]
     assert result["transfer_subject_blind"] == subject_blind_transfer(single, result["languages"], everything)
     assert subject_blind_transfer(single, ["en"], everything) != subject_blind_transfer(single, ["en"])
-    assert "its subject-blind baseline" in capsys.readouterr().out and (out / "transfer.png").stat().st_size > 0
+    printed = capsys.readouterr().out
+    assert "its subject-blind baseline" in printed and (out / "transfer.png").stat().st_size > 0
+    assert "| zh " in printed.split("outside the language learnt in, per relation (%)")[1]
+    relations = {rel for rels in result["transfer_by_relation"].values() for rel in rels}
+    assert relations <= {c.meta["relation"] for c in single} and relations
     v1 = tmp_path / "v1.jsonl"
     write_edit_cases(build_world(WorldConfig(**small)).edit_cases("test"), v1)
     with pytest.raises(SystemExit):
