@@ -16,6 +16,8 @@ on the world and on real benchmark data alike:
   one answer per relation does better, so transfer at or below it shows no knowledge carried across languages;
 * **transfer by relation** (:func:`transfer_by_relation`): the same recall outside the source language per
   relation, same-script and cross-script apart, which tells transfer from inference through other facts;
+* **subject alignment** (:mod:`.subject_alignment`): per layer, how often a subject's last-token state in one
+  language retrieves the same subject's state in another (same-script and cross-script means);
 * **RankC** (:mod:`mke_lightning.metrics.rank_consistency`) per language pair: each case with a ``target_true`` in
   every probed language is a query; its candidates are the distinct true answers of the cases of its object type
   (``meta.object_type``, as world v2 cases give it; else ``meta.relation``; all cases when both are absent), aligned across languages by the answer's forms in every language,
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 
 import torch
 
+from mke_lightning.analysis.subject_alignment import subject_alignment
 from mke_lightning.data.languages import script
 from mke_lightning.data.schema import EditCase
 from mke_lightning.data.world.recall import Probe, probe_kind, recall_by_kind, recalled
@@ -205,12 +208,14 @@ def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequ
         recall, transfer = recall_tables(probes, hits)
         queries = rank_queries(cases, languages, max_candidates, seed)
         rankc = rankc_matrix(model, tokenizer, queries, languages, max(1, batch_size // 2)) if queries else {}
+        alignment = subject_alignment(model, tokenizer, cases, languages, batch_size)
     relations = [case.meta.get("relation", "") for case in cases for _ in case_probes([case], languages)]
     return {"recall": recall, "recall_probes": {k: sum(p.kind == k for p in probes) for k in recall},
             "transfer": transfer, "transfer_subject_blind": subject_blind_transfer(cases, languages, population),
             "transfer_by_relation": transfer_by_relation(probes, hits, relations),
             "rankc": rankc, "rankc_queries": len(queries),
-            "rankc_cross_script_mean": cross_script_mean(rankc) if rankc else float("nan")}
+            "rankc_cross_script_mean": cross_script_mean(rankc) if rankc else float("nan"),
+            "subject_alignment": alignment}
 
 
 __all__ = ["RankQuery", "case_probes", "cross_script_mean", "probe_knowledge", "rank_queries", "rankc_matrix",

@@ -114,6 +114,13 @@ def probe(model: str = "checkpoints/world-gpt2", data: str | list[str] = "checkp
         _matrix_png(result["rankc"], langs, langs, "RankC", "language", "language", out_dir / "rankc.png")
         mean = result["rankc_cross_script_mean"]
         print(f"mean RankC over cross-script pairs: {'n/a' if math.isnan(mean) else f'{100 * mean:.1f}'}")
+    alignment = result["subject_alignment"]
+    if alignment:
+        print(f"\nsubject alignment (%): a subject's last-token state retrieves its own in another language "
+              f"({alignment['subjects']} subjects, chance {100 * alignment['chance']:.1f})")
+        print("| layer | same script | cross script |\n|---|---|---|")
+        for layer, (same, cross) in enumerate(zip(alignment["same_script_mean"], alignment["cross_script_mean"])):
+            print(f"| {'embeddings' if layer == 0 else layer} | {100 * same:.1f} | {100 * cross:.1f} |")
     write_json(str(out_dir / "probe.json"), result)
     print(f"wrote {out_dir / 'probe.json'}")
     return result
