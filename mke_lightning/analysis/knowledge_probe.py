@@ -200,7 +200,9 @@ def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequ
                     batch_size: int = 128, seed: int = 0, population: Sequence[EditCase] | None = None) -> dict:
     """Recall, held-out-language transfer and RankC of ``model`` on ``cases`` (see the module docstring);
     ``population``: the cases whose answers the subject-blind baseline counts (default ``cases``)."""
-    probes = case_probes(cases, languages)
+    per_case = [case_probes([case], languages) for case in cases]
+    probes = [probe for ps in per_case for probe in ps]
+    relations = [case.meta.get("relation", "") for case, ps in zip(cases, per_case) for _ in ps]
     if not probes:
         raise ValueError(f"no case has a view with target_true in any of {list(languages)}: nothing to probe")
     with torch.no_grad():
@@ -209,7 +211,6 @@ def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequ
         queries = rank_queries(cases, languages, max_candidates, seed)
         rankc = rankc_matrix(model, tokenizer, queries, languages, max(1, batch_size // 2)) if queries else {}
         alignment = subject_alignment(model, tokenizer, cases, languages, batch_size)
-    relations = [case.meta.get("relation", "") for case in cases for _ in case_probes([case], languages)]
     return {"recall": recall, "recall_probes": {k: sum(p.kind == k for p in probes) for k in recall},
             "transfer": transfer, "transfer_subject_blind": subject_blind_transfer(cases, languages, population),
             "transfer_by_relation": transfer_by_relation(probes, hits, relations),

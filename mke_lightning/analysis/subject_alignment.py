@@ -1,7 +1,7 @@
 """Whether a model represents a subject alike across languages: cross-lingual retrieval of the subject's state.
 
 For each subject and language, the hidden states (the embeddings and every layer's output) at the subject's last
-token in the edit prompt, cut right after the subject. Per layer and ordered language pair (a, b), each language's
+token in the edit prompt (found as the locate-then-edit editors find it). Per layer and ordered language pair (a, b), each language's
 states are centred (their mean, the language's own direction, subtracted) and a subject counts as retrieved when
 its nearest state in b (cosine) to its state in a is its own. Chance is one over the number of subjects.
 Locate-then-edit editors write at the subject's last token, and a fact learnt in one language is read there in
@@ -22,13 +22,14 @@ import torch
 
 from mke_lightning.data.languages import script
 from mke_lightning.data.schema import EditCase
+from mke_lightning.data.spans import subject_token_span
 from mke_lightning.models.padding import pad_batch, pad_id_of
 
 
-def _subject_prefixes(cases: Sequence[EditCase], languages: Sequence[str]) -> list[dict[str, str]]:
-    """Per subject, its edit prompt cut after the subject, in every one of ``languages``."""
+def _subject_prompts(cases: Sequence[EditCase], languages: Sequence[str]) -> list[dict[str, tuple[str, str]]]:
+    """Per subject, its ``(edit prompt, subject)`` in every one of ``languages``."""
     seen: set[str] = set()
-    prefixes = []
+    prompts = []
     for case in cases:
         views = [case.views.get(lang) for lang in languages]
         if any(v is None or not v.subject or v.subject not in v.prompt for v in views):
@@ -37,24 +38,25 @@ def _subject_prefixes(cases: Sequence[EditCase], languages: Sequence[str]) -> li
         if key in seen:
             continue
         seen.add(key)
-        prefixes.append({lang: v.prompt[:v.prompt.index(v.subject) + len(v.subject)]
-                         for lang, v in zip(languages, views)})
-    return prefixes
+        prompts.append({lang: (v.prompt, v.subject) for lang, v in zip(languages, views)})
+    return prompts
 
 
 @torch.no_grad()
-def last_token_states(model, tokenizer, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
-    """``[len(texts), layers + 1, width]``: every hidden state (embeddings first) at each text's last token."""
+def subject_states(model, tokenizer, prompts: Sequence[str], subjects: Sequence[str],
+                   batch_size: int = 64) -> torch.Tensor:
+    """``[len(prompts), layers + 1, width]``: every hidden state (embeddings first) at the subject's last token of
+    each prompt (:func:`~mke_lightning.data.spans.subject_token_span`, as the locate-then-edit editors find it)."""
     pad_id = pad_id_of(tokenizer)
     device = next(model.parameters()).device
     out = []
-    for start in range(0, len(texts), batch_size):
-        ids = tokenizer(list(texts[start:start + batch_size]))["input_ids"]
-        input_ids, attention = pad_batch(ids, pad_id, "right")
+    for start in range(0, len(prompts), batch_size):
+        chunk, subj = list(prompts[start:start + batch_size]), list(subjects[start:start + batch_size])
+        input_ids, attention = pad_batch(tokenizer(chunk)["input_ids"], pad_id, "right")
         hidden = model(input_ids=input_ids.to(device), attention_mask=attention.to(device),
                        output_hidden_states=True).hidden_states
-        last = attention.sum(1) - 1
-        rows = torch.arange(len(ids))
+        last = torch.tensor([subject_token_span(tokenizer, t, s).last for t, s in zip(chunk, subj)])
+        rows = torch.arange(len(chunk))
         out.append(torch.stack([h[rows, last.to(h.device)].float().cpu() for h in hidden], dim=1))
     return torch.cat(out)
 
@@ -70,14 +72,14 @@ def subject_alignment(model, tokenizer, cases: Sequence[EditCase], languages: Se
                       batch_size: int = 64) -> dict:
     """``{"subjects", "chance", "by_layer": [{a: {b: retrieval}}], "same_script_mean", "cross_script_mean"}``
     (per layer, embeddings first; see the module docstring), or ``{}`` with fewer than two subjects."""
-    prefixes = _subject_prefixes(cases, languages)
-    if len(prefixes) < 2:
+    prompts = _subject_prompts(cases, languages)
+    if len(prompts) < 2:
         return {}
     was_training = model.training
     model.eval()
     try:
-        states = {lang: last_token_states(model, tokenizer, [p[lang] for p in prefixes], batch_size)
-                  for lang in languages}
+        states = {lang: subject_states(model, tokenizer, [p[lang][0] for p in prompts],
+                                       [p[lang][1] for p in prompts], batch_size) for lang in languages}
     finally:
         model.train(was_training)
     layers = states[languages[0]].shape[1]
@@ -89,9 +91,9 @@ def subject_alignment(model, tokenizer, cases: Sequence[EditCase], languages: Se
                   if a != b and (script(a) == script(b)) == same]
         return sum(values) / len(values) if values else float("nan")
 
-    return {"subjects": len(prefixes), "chance": 1 / len(prefixes), "by_layer": by_layer,
+    return {"subjects": len(prompts), "chance": 1 / len(prompts), "by_layer": by_layer,
             "same_script_mean": [mean(t, True) for t in by_layer],
             "cross_script_mean": [mean(t, False) for t in by_layer]}
 
 
-__all__ = ["last_token_states", "retrieval", "subject_alignment"]
+__all__ = ["retrieval", "subject_alignment", "subject_states"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from mke_lightning.analysis.subject_alignment import last_token_states, retrieval, subject_alignment
+from mke_lightning.analysis.subject_alignment import retrieval, subject_alignment, subject_states
 from mke_lightning.data.schema import EditCase, LangView
 from mke_lightning.models.loading import load_causal_lm
 
@@ -21,11 +21,14 @@ def test_retrieval_counts_subjects_whose_nearest_state_is_their_own_after_centri
     assert retrieval(a, a[order]) == pytest.approx(15 / 20)
 
 
-def test_last_token_states_skip_padding(tiny_models):
+def test_subject_states_skip_padding(tiny_models):
     model, tok = load_causal_lm(tiny_models["llama"])
     texts = ["Biba", "Biba Vivi Kosu Tezenia"]
-    batched = last_token_states(model, tok, texts, batch_size=2)
-    alone = torch.cat([last_token_states(model, tok, [t]) for t in texts])
+    subjects = ["Biba", "Vivi Kosu Tezenia"]
+    batched = subject_states(model, tok, texts, subjects, batch_size=2)
+    alone = torch.cat([subject_states(model, tok, [t], [s]) for t, s in zip(texts, subjects)])
+    after = subject_states(model, tok, ["Biba lives in", "Biba Vivi Kosu Tezenia lives in"], subjects)
+    torch.testing.assert_close(after, alone, atol=1e-5, rtol=1e-4)  # the subject's last token, not the prompt's
     assert batched.shape == (2, model.config.num_hidden_layers + 1, model.config.hidden_size)
     torch.testing.assert_close(batched, alone, atol=1e-5, rtol=1e-4)
 
