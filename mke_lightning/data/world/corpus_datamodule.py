@@ -171,6 +171,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
         self.tokenizer = None
         self.train_ids: list[list[int]] = []
         self.probes = []
+        self.entity_names: list[dict[str, str]] = []
 
     def prepare_data(self) -> None:
         world_dir = Path(self.hparams.world_dir)
@@ -208,6 +209,19 @@ class WorldCorpusDataModule(L.LightningDataModule):
             world = build_world(load_world_config(self.hparams.world_dir))
             self.probes = [p for p in world_probes(world, max_facts=self.hparams.val_facts)
                            if not p.kind.startswith("two_hop")]
+            self.entity_names = [entity.names for entity in world.entities.values()]
+
+    def name_token_ids(self) -> list[list[list[int]]]:
+        """Per entity of the world with more than one surface form, ``<|bos|> name`` tokenized for each distinct
+        form (languages that share a form count once): the pairs of the pretraining module's name alignment."""
+        forms = [sorted(set(names.values())) for names in self.entity_names]
+        forms = [f for f in forms if len(f) > 1]
+        ids = self.tokenizer([name for f in forms for name in f])["input_ids"]
+        out, start = [], 0
+        for f in forms:
+            out.append(ids[start:start + len(f)])
+            start += len(f)
+        return out
 
     def _collate(self, batch: list[list[int]]) -> dict[str, torch.Tensor]:
         input_ids, attention = pad_batch(batch, self.tokenizer.pad_token_id, "right")

@@ -8,18 +8,31 @@ loads it with ``AutoModelForCausalLM.from_pretrained``.
 
 Decisions: the GPT-2 model keeps HF's Conv1D projections (as mGPT); the LLaMA model has a gated MLP, RMSNorm,
 rotary positions and grouped-query attention (as LLaMA/Qwen); both tie input and output embeddings to stay small.
+
+Name alignment (``name_alignment_weight > 0``, after PreAlign, Li et al., EMNLP 2024): every step also draws
+``name_alignment_batch`` entities of the world, two distinct surface forms of each (say its Latin and its Chinese
+name), and adds ``name_alignment_weight`` × the contrastive loss of :mod:`mke_lightning.data.world.name_alignment`
+between the two forms' states at the name's last token. Decisions, where PreAlign differs: the loss runs jointly
+with the language-model loss through the whole of pretraining (PreAlign aligns before pretraining and keeps the
+alignment with code-switching, which the v2 corpus already has); a name is read alone after ``<|bos|>``, which is
+exactly the prefix a subject-first prompt gives it; the states are those after every block but the last (the last
+predicts the language's next word, which must differ); each entity's forms are its distinct names, so languages that
+share a form (en/de/fr/es person names) count once; the draw is seeded by the step, so a run is repeatable.
 """
 
 from __future__ import annotations
 
 import math
+import random
 from pathlib import Path
 from typing import Literal
 
 import lightning as L
 import torch
 
+from mke_lightning.data.world.name_alignment import name_alignment_loss
 from mke_lightning.data.world.recall import measure_recall
+from mke_lightning.models.padding import pad_batch
 from mke_lightning.models.world_model import build_world_model
 from mke_lightning.option_ranges import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt, UnitFloat
 
@@ -40,6 +53,10 @@ class WorldModelPretraining(L.LightningModule):
         min_lr_ratio: UnitFloat = 0.05,
         export_dir: str | None = "checkpoints/world-gpt2",
         init_from: str | None = None,
+        name_alignment_weight: NonNegativeFloat = 0.0,
+        name_alignment_layers: list[NonNegativeInt] | None = None,
+        name_alignment_batch: PositiveInt = 64,
+        name_alignment_temperature: PositiveFloat = 0.1,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -60,11 +77,18 @@ class WorldModelPretraining(L.LightningModule):
             init_from: continue from this HF model directory instead of a random initialisation (its vocabulary
                 and special tokens must match the datamodule's tokenizer; the architecture options are then read
                 from its config, not from the ones above).
+            name_alignment_weight: weight of the cross-lingual name alignment loss added to the language-model loss
+                (0: none, as the first world models; the module docstring says what it aligns).
+            name_alignment_layers: which hidden states enter it (0 = embeddings, i = after block i); ``None`` = after
+                every block but the last.
+            name_alignment_batch: entities drawn per step (each brings two of its names; the others are negatives).
+            name_alignment_temperature: temperature of the contrastive loss.
         """
         super().__init__()
         self.save_hyperparameters()
         self.model = None
         self.tokenizer = None
+        self.name_ids: list[list[list[int]]] = []
 
     def configure_model(self) -> None:
         if self.model is not None:
@@ -86,18 +110,58 @@ class WorldModelPretraining(L.LightningModule):
             if longest > positions:
                 raise ValueError(f"the longest corpus sequence has {longest} tokens, more than the {positions} "
                                  f"positions of model.init_from={h.init_from!r}")
-            return
-        if longest > h.max_positions:
-            raise ValueError(f"the longest corpus sequence has {longest} tokens, more than model.max_positions = "
-                             f"{h.max_positions}: raise model.max_positions or data.vocab_size")
-        self.model = build_world_model(h.arch, len(tok), special, h.hidden_size, h.num_layers, h.num_heads,
-                                       h.num_kv_heads, h.intermediate_size, h.max_positions)
+        else:
+            if longest > h.max_positions:
+                raise ValueError(f"the longest corpus sequence has {longest} tokens, more than model.max_positions = "
+                                 f"{h.max_positions}: raise model.max_positions or data.vocab_size")
+            self.model = build_world_model(h.arch, len(tok), special, h.hidden_size, h.num_layers, h.num_heads,
+                                           h.num_kv_heads, h.intermediate_size, h.max_positions)
+        if h.name_alignment_weight > 0:
+            self._prepare_name_alignment()
+
+    def _prepare_name_alignment(self) -> None:
+        h, blocks = self.hparams, self.model.config.num_hidden_layers
+        if h.name_alignment_layers is None:
+            self.alignment_layers = list(range(1, blocks)) or [blocks]
+        elif not h.name_alignment_layers or any(i > blocks for i in h.name_alignment_layers):
+            raise ValueError(f"model.name_alignment_layers={h.name_alignment_layers} must name hidden states "
+                             f"0..{blocks} (0 = embeddings, i = after block i) of this {blocks}-block model")
+        else:
+            self.alignment_layers = sorted(set(h.name_alignment_layers))
+        names = getattr(self.trainer.datamodule, "name_token_ids", None)
+        self.name_ids = names() if names else []
+        if len(self.name_ids) < 2:
+            raise ValueError("model.name_alignment_weight > 0 needs a datamodule whose world has at least two "
+                             "entities with names in more than one form (WorldCorpusDataModule), found "
+                             f"{len(self.name_ids)}")
+
+    def name_alignment(self, step: int) -> torch.Tensor:
+        """The contrastive loss of step ``step``'s draw of entity-name pairs, averaged over the aligned layers."""
+        rng = random.Random(f"name-alignment-{step}")
+        drawn = rng.sample(self.name_ids, min(self.hparams.name_alignment_batch, len(self.name_ids)))
+        pairs = [rng.sample(forms, 2) for forms in drawn]
+        input_ids, attention = pad_batch([a for a, _ in pairs] + [b for _, b in pairs], self.tokenizer.pad_token_id)
+        input_ids, attention = input_ids.to(self.device), attention.to(self.device)
+        # the body without the output head: the vocabulary projection of every name token would cost more than
+        # the blocks themselves
+        states = self.model.base_model(input_ids=input_ids, attention_mask=attention,
+                                       output_hidden_states=True).hidden_states
+        last = attention.sum(1) - 1
+        rows = torch.arange(len(last), device=self.device)
+        half = len(pairs)
+        losses = [name_alignment_loss(states[i][rows, last][:half], states[i][rows, last][half:],
+                                      self.hparams.name_alignment_temperature) for i in self.alignment_layers]
+        return torch.stack(losses).mean()
 
     def training_step(self, batch, batch_idx):
         loss = self.model(**batch).loss
+        self.log("train/loss", loss, prog_bar=True)
+        if self.hparams.name_alignment_weight > 0:
+            alignment = self.name_alignment(self.global_step)
+            self.log("train/name_alignment", alignment, prog_bar=True)
+            loss = loss + self.hparams.name_alignment_weight * alignment
         if not torch.isfinite(loss):
             raise FloatingPointError(f"non-finite pretraining loss at step {self.global_step}")
-        self.log("train/loss", loss, prog_bar=True)
         return loss
 
     def validation_step(self, probes, batch_idx):
