@@ -55,7 +55,7 @@ class WorldModelPretraining(L.LightningModule):
         init_from: str | None = None,
         name_alignment_weight: NonNegativeFloat = 0.0,
         name_alignment_layers: list[NonNegativeInt] | None = None,
-        name_alignment_batch: PositiveInt = 64,
+        name_alignment_batch: PositiveInt = 32,
         name_alignment_temperature: PositiveFloat = 0.1,
     ):
         """Options (each one is a command-line option of `mke`).
@@ -142,8 +142,7 @@ class WorldModelPretraining(L.LightningModule):
         pairs = [rng.sample(forms, 2) for forms in drawn]
         input_ids, attention = pad_batch([a for a, _ in pairs] + [b for _, b in pairs], self.tokenizer.pad_token_id)
         input_ids, attention = input_ids.to(self.device), attention.to(self.device)
-        # the body without the output head: the vocabulary projection of every name token would cost more than
-        # the blocks themselves
+        # the body alone: the output head's vocabulary projection of every name token would be wasted work
         states = self.model.base_model(input_ids=input_ids, attention_mask=attention,
                                        output_hidden_states=True).hidden_states
         last = attention.sum(1) - 1
