@@ -147,9 +147,10 @@ class WorldModelPretraining(L.LightningModule):
                                        output_hidden_states=True).hidden_states
         last = attention.sum(1) - 1
         rows = torch.arange(len(last), device=self.device)
-        half = len(pairs)
-        losses = [name_alignment_loss(states[i][rows, last][:half], states[i][rows, last][half:],
-                                      self.hparams.name_alignment_temperature) for i in self.alignment_layers]
+        losses = []
+        for i in self.alignment_layers:
+            first, second = states[i][rows, last].chunk(2)
+            losses.append(name_alignment_loss(first, second, self.hparams.name_alignment_temperature))
         return torch.stack(losses).mean()
 
     def training_step(self, batch, batch_idx):
