@@ -1,13 +1,13 @@
 """Whether a model represents a subject alike across languages: cross-lingual retrieval of the subject's state.
 
 For each subject and language, the hidden states (the embeddings and every layer's output) at the subject's last
-token in the edit prompt (found as the locate-then-edit editors find it). Per layer and ordered language pair (a, b), each language's
-states are centred (their mean, the language's own direction, subtracted) and a subject counts as retrieved when
-its nearest state in b (cosine) to its state in a is its own. Chance is one over the number of subjects.
-Locate-then-edit editors write at the subject's last token, and a fact learnt in one language is read there in
-another only if the two names meet somewhere; a layer where names of two scripts retrieve each other is where that
-can happen, and where no layer does, nothing in the model ties the names (cf. the language-independent neurons of
-LAFN and MEMLA, which presuppose such a layer).
+token in the edit prompt (found as the locate-then-edit editors find it). Per layer and ordered language pair
+(a, b), each language's states are centred (their mean, the language's own direction, subtracted) and a subject
+counts as retrieved when its nearest state in b (cosine) to its state in a is its own. Chance is one over the number
+of subjects. Locate-then-edit editors write at the subject's last token, and a fact learnt in one language is read
+there in another only if the two names meet somewhere; a layer where names of two scripts retrieve each other is
+where that can happen, and where no layer does, nothing in the model ties the names (cf. the language-independent
+neurons of LAFN and MEMLA, which presuppose such a layer).
 
 Decisions: one probe per subject (``meta.subject_id``, else the subject's name in the first probed language), from
 the first case naming it; a subject counts only when every probed language's view has a prompt containing its
