@@ -12,6 +12,9 @@
 
 User errors (a missing file, an unknown class name, a bad option) print one ``mke: error: ...`` line and exit with
 status 2 (1 for errors raised while running); set ``MKE_DEBUG=1`` for the full traceback.
+
+Before a verb runs, glibc's malloc is set to keep freed large blocks (:mod:`mke_lightning.cpu_allocator`: less
+time in the kernel during CPU training; ``MKE_KEEP_FREED_MEMORY=0`` turns it off).
 """
 
 from __future__ import annotations
@@ -215,6 +218,9 @@ def cli_main(args: Sequence[str] | None = None) -> None:
     if not argv or argv[0] in ("-h", "--help"):
         print(main_help())
         return
+    from mke_lightning.cpu_allocator import keep_freed_memory
+
+    keep_freed_memory()
     try:
         verb = VERBS.get(argv[0])
         if verb is None and not argv[0].startswith("-"):

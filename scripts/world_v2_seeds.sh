@@ -7,7 +7,8 @@
 #   ACCELERATOR=gpu PARALLEL=6 scripts/world_v2_seeds.sh runs/world-v2-keep \
 #       --more_templates 6 --templates_per_fact 6 --keep_prompt_template true
 #
-# Environment: SEEDS ("0 1 2"), ARCHS ("gpt2 llama"), ACCELERATOR ("cpu"), PARALLEL (jobs at once, 1).
+# Environment: SEEDS ("0 1 2"), ARCHS ("gpt2 llama"), ACCELERATOR ("cpu"), PARALLEL (jobs at once, 1), FIT_OPTIONS
+# (more `mke fit` options for both stages, split at spaces: e.g. "--model.init_args.name_alignment_weight 1.0").
 # Writes OUT/data (the world, generated once), OUT/<arch>-s<seed>/{sentences,model,probe}, and prints one line per
 # model (prompt / paraphrase / held-out recall, mean transfer en->X and zh->X, RankC cross-script mean).
 set -euo pipefail
@@ -17,13 +18,15 @@ seeds=${SEEDS:-0 1 2}
 archs=${ARCHS:-gpt2 llama}
 accelerator=${ACCELERATOR:-cpu}
 parallel=${PARALLEL:-1}
+read -r -a fit_options <<< "${FIT_OPTIONS:-}"
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 [ -f "$out/data/corpus.jsonl" ] || mke world generate --version 2 --out "$out/data" "$@"
 
 one_model() {  # arch seed
     local dir="$out/$1-s$2" common
     common=(--seed_everything "$2" --data.init_args.seed "$2" --trainer.accelerator "$accelerator"
-            --data.init_args.world_dir "$out/data" --data.init_args.tokenizer_dir "$dir/tokenizer")
+            --data.init_args.world_dir "$out/data" --data.init_args.tokenizer_dir "$dir/tokenizer"
+            ${fit_options[@]+"${fit_options[@]}"})
     mkdir -p "$dir"
     mke fit --config "configs/world/v2/pretrain_$1.yaml" "${common[@]}" --model.init_args.export_dir "$dir/sentences" \
         --trainer.logger.init_args.name "$(basename "$out")-$1-s$2" > "$dir/stage1.log" 2>&1

@@ -1,4 +1,5 @@
-"""Shared test setup: no hub access (set before any test module imports ``datasets``/``transformers``)."""
+"""Shared test setup: no hub access (set before any test module imports ``datasets``/``transformers``), and
+freed large blocks kept in the process as ``mke`` keeps them (:mod:`mke_lightning.cpu_allocator`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 
 import pytest  # noqa: E402
+
+from mke_lightning.cpu_allocator import keep_freed_memory  # noqa: E402
+
+keep_freed_memory()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -31,15 +31,19 @@ esac
 """
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="the seeds job is a bash script")
-def test_the_seeds_job_trains_both_stages_and_probes_every_arch_and_seed(tmp_path):
+def _with_fake_mke(tmp_path: Path, **variables: str) -> tuple[dict, Path]:
+    """The environment that puts the stand-in ``mke`` first on PATH, and the file its calls go to."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "mke").write_text(FAKE_MKE)
     (bin_dir / "mke").chmod(0o755)
     calls = tmp_path / "calls"
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CALLS": str(calls),
-           "SEEDS": "0 2", "ARCHS": "gpt2 llama", "ACCELERATOR": "gpu", "PARALLEL": "2"}
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CALLS": str(calls), **variables}, calls
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the seeds job is a bash script")
+def test_the_seeds_job_trains_both_stages_and_probes_every_arch_and_seed(tmp_path):
+    env, calls = _with_fake_mke(tmp_path, SEEDS="0 2", ARCHS="gpt2 llama", ACCELERATOR="gpu", PARALLEL="2")
     out = tmp_path / "recipe"
     done = subprocess.run(["bash", str(ROOT / "scripts/world_v2_seeds.sh"), str(out), "--more_templates", "6"],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=True)
@@ -55,6 +59,7 @@ def test_the_seeds_job_trains_both_stages_and_probes_every_arch_and_seed(tmp_pat
                 assert f"--data.init_args.seed {seed}" in call and "--trainer.accelerator gpu" in call
                 assert f"--data.init_args.world_dir {out}/data" in call
                 assert f"--data.init_args.tokenizer_dir {model}/tokenizer" in call
+                assert not call.endswith(" ") and "  " not in call     # no FIT_OPTIONS: no empty argument
             assert f"--model.init_args.export_dir {model}/sentences" in stage1[0]
             assert f"--model.init_args.init_from {model}/sentences --model.init_args.export_dir {model}/model" in stage2[0]
             assert lines.index(stage1[0]) < lines.index(stage2[0]) < lines.index(
@@ -67,3 +72,13 @@ def test_the_seeds_job_trains_both_stages_and_probes_every_arch_and_seed(tmp_pat
                    capture_output=True)
     assert sum(c.startswith("world generate") for c in calls.read_text().splitlines()) == 1  # the world is kept
     assert json.loads((out / "gpt2-s2/probe/probe.json").read_text())["rankc_cross_script_mean"] == 0.8
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the seeds job is a bash script")
+def test_fit_options_reach_both_stages(tmp_path):
+    options = "--model.init_args.name_alignment_weight 1.0 --trainer.max_epochs 4"
+    env, calls = _with_fake_mke(tmp_path, SEEDS="1", ARCHS="gpt2", FIT_OPTIONS=options)
+    subprocess.run(["bash", str(ROOT / "scripts/world_v2_seeds.sh"), str(tmp_path / "recipe")], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    fits = [c for c in calls.read_text().splitlines() if c.startswith("fit ")]
+    assert len(fits) == 2 and all(options in c for c in fits)

@@ -18,6 +18,15 @@ alignment with code-switching, which the v2 corpus already has); a name is read 
 exactly the prefix a subject-first prompt gives it; the states are those after every block but the last (the last
 predicts the language's next word, which must differ); each entity's forms are its distinct names, so languages that
 share a form (en/de/fr/es person names) count once; the draw is seeded by the step, so a run is repeatable.
+
+Pre-alignment (``name_prealignment_steps > 0``): PreAlign's own order, the names aligned *before* the model learns
+any text, so that facts are learnt onto states already shared across scripts. That many steps of the contrastive
+loss alone (its own AdamW at ``lr``, gradients clipped at norm 1 as the configs' trainer does, the same layers,
+batch and temperature, a draw of its own) run before the first language-model step of the fit (meant for stage 1,
+from a random initialisation); ``train/name_prealignment`` logs them. It can be used with or without the joint
+loss afterwards (``name_alignment_weight`` 0 is PreAlign's recipe, whose code-switching the v2 corpus has). A
+resumed fit (``global_step > 0``) does not run it again. In a multi-device fit every process runs it, and rank 0's
+weights are then broadcast, so the replicas start language-model training identical.
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ class WorldModelPretraining(L.LightningModule):
         name_alignment_layers: list[NonNegativeInt] | None = None,
         name_alignment_batch: PositiveInt = 32,
         name_alignment_temperature: PositiveFloat = 0.1,
+        name_prealignment_steps: NonNegativeInt = 0,
     ):
         """Options (each one is a command-line option of `mke`).
 
@@ -79,10 +89,12 @@ class WorldModelPretraining(L.LightningModule):
                 from its config, not from the ones above).
             name_alignment_weight: weight of the cross-lingual name alignment loss added to the language-model loss
                 (0: none, as the first world models; the module docstring says what it aligns).
-            name_alignment_layers: which hidden states enter it (0 = embeddings, i = after block i); ``None`` = after
-                every block but the last.
+            name_alignment_layers: which hidden states enter it (0 = embeddings, i = after block i; the last one,
+                as transformers returns it, after the final norm too); ``None`` = after every block but the last.
             name_alignment_batch: entities drawn per step (each brings two of its names; the others are negatives).
             name_alignment_temperature: temperature of the contrastive loss.
+            name_prealignment_steps: steps of the name alignment loss alone before the first language-model step
+                (0: none; the module docstring says when it runs).
         """
         super().__init__()
         self.save_hyperparameters()
@@ -116,7 +128,7 @@ class WorldModelPretraining(L.LightningModule):
                                  f"{h.max_positions}: raise model.max_positions or data.vocab_size")
             self.model = build_world_model(h.arch, len(tok), special, h.hidden_size, h.num_layers, h.num_heads,
                                            h.num_kv_heads, h.intermediate_size, h.max_positions)
-        if h.name_alignment_weight > 0:
+        if h.name_alignment_weight > 0 or h.name_prealignment_steps > 0:
             self._prepare_name_alignment()
 
     def _prepare_name_alignment(self) -> None:
@@ -131,13 +143,13 @@ class WorldModelPretraining(L.LightningModule):
         names = getattr(self.trainer.datamodule, "name_token_ids", None)
         self.name_ids = names() if names else []
         if len(self.name_ids) < 2:
-            raise ValueError("model.name_alignment_weight > 0 needs a datamodule whose world has at least two "
-                             "entities with names in more than one form (WorldCorpusDataModule), found "
-                             f"{len(self.name_ids)}")
+            raise ValueError("model.name_alignment_weight > 0 (or name_prealignment_steps) needs a datamodule "
+                             "whose world has at least two entities with names in more than one form "
+                             f"(WorldCorpusDataModule), found {len(self.name_ids)}")
 
-    def name_alignment(self, step: int) -> torch.Tensor:
+    def name_alignment(self, step: int, draw: str = "name-alignment") -> torch.Tensor:
         """The contrastive loss of step ``step``'s draw of entity-name pairs, averaged over the aligned layers."""
-        rng = random.Random(f"name-alignment-{step}")
+        rng = random.Random(f"{draw}-{step}")
         drawn = rng.sample(self.name_ids, min(self.hparams.name_alignment_batch, len(self.name_ids)))
         pairs = [rng.sample(forms, 2) for forms in drawn]
         input_ids, attention = pad_batch([a for a, _ in pairs] + [b for _, b in pairs], self.tokenizer.pad_token_id)
@@ -152,6 +164,24 @@ class WorldModelPretraining(L.LightningModule):
             first, second = states[i][rows, last].chunk(2)
             losses.append(name_alignment_loss(first, second, self.hparams.name_alignment_temperature))
         return torch.stack(losses).mean()
+
+    def on_train_start(self) -> None:
+        steps = self.hparams.name_prealignment_steps
+        if steps == 0 or self.global_step > 0:
+            return
+        optimizer = torch.optim.AdamW(self.model.parameters(), lr=self.hparams.lr, betas=(0.9, 0.98), weight_decay=0.0)
+        for step in range(steps):
+            loss = self.name_alignment(step, draw="name-prealignment")
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+            optimizer.step()
+            if self.logger is not None and (step % 50 == 0 or step == steps - 1):
+                self.logger.log_metrics({"train/name_prealignment": loss.item()}, step=step)
+        self.model.zero_grad(set_to_none=True)
+        if torch.distributed.is_available() and torch.distributed.is_initialized():
+            for tensor in self.model.state_dict().values():     # nondeterministic kernels may differ per device
+                torch.distributed.broadcast(tensor, src=0)
 
     def training_step(self, batch, batch_idx):
         loss = self.model(**batch).loss
