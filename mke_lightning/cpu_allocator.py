@@ -3,12 +3,12 @@
 glibc serves every block above its mmap threshold (at most 32 MiB by default) with a fresh ``mmap`` and returns
 it to the system on free. A CPU training step allocates and frees activations of hundreds of MiB (the v2 world
 model's attention scores, batch 64 × 4 heads × 512 × 512 floats, are 256 MiB), so every step maps, zero-fills and
-unmaps them again: on the 2-core machine over a quarter of the CPU time of a step went to the kernel. PyTorch's CPU tuning guide
-answers this with a caching allocator (jemalloc, tcmalloc) preloaded; :func:`keep_freed_memory` gets the same
-effect from glibc itself with ``mallopt``: blocks under 2 GiB come from the heap, the heap is not trimmed until
-2 GiB lie free at its top, and it grows 64 MiB at a time. Results are unchanged (only where memory comes from
-changes); the cost is that up to 2 GiB freed stay resident in the process. Measured on 2 CPU cores, 150 steps of
-``configs/world/v2/pretrain_gpt2.yaml``: 96.4 s → 86.2 s wall, kernel time 43.9 s → 34.3 s; allocating and
+unmaps them again: on the 2-core machine over a quarter of a step's CPU time went to the kernel. PyTorch's CPU
+tuning guide answers this with a caching allocator (jemalloc, tcmalloc) preloaded; :func:`keep_freed_memory` gets
+the same effect from glibc itself with ``mallopt``: blocks under 2 GiB come from the heap, the heap is not trimmed
+until 2 GiB lie free at its top, and it grows 64 MiB at a time. Results are unchanged (only where memory comes
+from changes); the cost is that up to 2 GiB freed stay resident in the process. Measured on 2 CPU cores, 150 steps
+of ``configs/world/v2/pretrain_gpt2.yaml``: 96.4 s → 86.2 s wall, kernel time 43.9 s → 34.3 s; allocating and
 filling a 256 MiB and a 64 MiB tensor 30 times: 9.4 s → 1.8 s.
 
 Decisions:

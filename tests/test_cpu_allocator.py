@@ -15,7 +15,6 @@ _GLIBC = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
 
 # Allocates, touches and frees 256 MiB, then prints how much of it the process still holds (resident KiB).
 _PROBE = """
-import sys
 from mke_lightning.cpu_allocator import keep_freed_memory
 print(keep_freed_memory())
 def rss():
