@@ -32,11 +32,15 @@ log = logging.getLogger(__name__)
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
 _KEEP = 2**31 - 1            # the largest value mallopt takes (an int): 2 GiB
 _TOP_PAD = 64 * 2**20
+#: every setting is tried, so one that glibc refuses does not keep the others from applying
+_SETTINGS = (("M_MMAP_THRESHOLD", _M_MMAP_THRESHOLD, _KEEP), ("M_TRIM_THRESHOLD", _M_TRIM_THRESHOLD, _KEEP),
+             ("M_TOP_PAD", _M_TOP_PAD, _TOP_PAD))
 
 
 def keep_freed_memory() -> bool:
     """Tune glibc's malloc as the module docstring says; returns whether it did (``False``: not glibc, turned off
-    with ``MKE_KEEP_FREED_MEMORY=0``, or the allocator is the user's own choice)."""
+    with ``MKE_KEEP_FREED_MEMORY=0``, the allocator is the user's own choice, or glibc refused a setting, which
+    is logged by name while the others still apply)."""
     if os.environ.get("MKE_KEEP_FREED_MEMORY", "1") == "0":
         return False
     if os.environ.get("LD_PRELOAD") or os.environ.get("GLIBC_TUNABLES") \
@@ -46,10 +50,9 @@ def keep_freed_memory() -> bool:
         return False
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        done = all(libc.mallopt(param, value) == 1 for param, value in
-                   ((_M_MMAP_THRESHOLD, _KEEP), (_M_TRIM_THRESHOLD, _KEEP), (_M_TOP_PAD, _TOP_PAD)))
+        refused = [name for name, param, value in _SETTINGS if libc.mallopt(param, value) != 1]
     except (OSError, AttributeError):
         return False
-    if not done:
-        log.debug("glibc refused a mallopt setting; freed blocks are returned to the system as usual")
-    return done
+    if refused:
+        log.warning("glibc refused mallopt %s; those settings stay glibc's defaults", ", ".join(refused))
+    return not refused

@@ -50,9 +50,32 @@ def test_user_choice_leaves_the_allocator_alone(monkeypatch, name, value):
     assert cpu_allocator.keep_freed_memory() is False
 
 
+def _clear_allocator_env(monkeypatch):
+    for name in [n for n in os.environ if n.startswith("MALLOC_")] + ["LD_PRELOAD", "GLIBC_TUNABLES",
+                                                                       "MKE_KEEP_FREED_MEMORY"]:
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_not_glibc_is_left_alone(monkeypatch):
     monkeypatch.setattr(cpu_allocator.platform, "libc_ver", lambda: ("", ""))
-    for name in [n for n in os.environ if n.startswith("MALLOC_")] + ["LD_PRELOAD", "GLIBC_TUNABLES"]:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("MKE_KEEP_FREED_MEMORY", raising=False)
+    _clear_allocator_env(monkeypatch)
     assert cpu_allocator.keep_freed_memory() is False
+
+
+def test_a_refused_setting_is_named_and_the_others_still_apply(monkeypatch, caplog):
+    calls = []
+
+    class FakeLibc:                   # glibc that refuses M_TRIM_THRESHOLD only
+        def mallopt(self, param, value):
+            calls.append(param)
+            return 0 if param == cpu_allocator._M_TRIM_THRESHOLD else 1
+
+    _clear_allocator_env(monkeypatch)
+    monkeypatch.setattr(cpu_allocator.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(cpu_allocator.platform, "libc_ver", lambda: ("glibc", "2.36"))
+    monkeypatch.setattr(cpu_allocator.ctypes, "CDLL", lambda name: FakeLibc())
+    with caplog.at_level("WARNING", logger=cpu_allocator.__name__):
+        assert cpu_allocator.keep_freed_memory() is False
+    assert sorted(calls) == sorted([cpu_allocator._M_MMAP_THRESHOLD, cpu_allocator._M_TRIM_THRESHOLD,
+                                    cpu_allocator._M_TOP_PAD])
+    assert "M_TRIM_THRESHOLD" in caplog.text and "M_TOP_PAD" not in caplog.text

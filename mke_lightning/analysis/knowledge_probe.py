@@ -15,7 +15,8 @@ on the world and on real benchmark data alike:
   (ties shared evenly; ``mke probe --single_language_only`` counts them among every case read). No guesser with
   one answer per relation does better, so transfer at or below it shows no knowledge carried across languages;
 * **transfer by relation** (:func:`transfer_by_relation`): the same recall outside the source language per
-  relation, same-script and cross-script apart, which tells transfer from inference through other facts;
+  relation, same-script and cross-script apart, which tells transfer from inference through other facts. This
+  table and the baseline group cases by :func:`relation_of` (``meta.relation``, else ``meta.object_type``);
 * **subject alignment** (:mod:`.subject_alignment`): per layer, how often a subject's last-token state in one
   language retrieves the same subject's state in another (same-script and cross-script means);
 * **RankC** (:mod:`mke_lightning.metrics.rank_consistency`) per language pair: each case with a ``target_true`` in
@@ -106,10 +107,10 @@ def subject_blind_transfer(cases: Sequence[EditCase], languages: Sequence[str],
         for lang in languages:
             view = case.views.get(lang)
             if view is not None and view.target_true:
-                counts[(case.meta.get("relation", _answer_group(case)), lang)][view.target_true] += 1
+                counts[(relation_of(case), lang)][view.target_true] += 1
     credit: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     for case in cases:
-        relation = case.meta.get("relation", _answer_group(case))
+        relation = relation_of(case)
         for probe in case_probes([case], languages):
             if probe.source:
                 answers = counts[(relation, probe.lang)]
@@ -138,6 +139,12 @@ def _taught_in(case: EditCase, languages: Sequence[str]) -> bool:
 
 def _answer_group(case: EditCase) -> object:
     return case.meta.get("object_type", case.meta.get("relation"))
+
+
+def relation_of(case: EditCase) -> str:
+    """The relation a case is grouped under by the transfer tables and their subject-blind baseline: its
+    ``relation``, else its ``object_type`` (real benchmarks often carry only one), else ``""`` (one group)."""
+    return str(case.meta.get("relation") or case.meta.get("object_type") or "")
 
 
 def rank_queries(cases: Sequence[EditCase], languages: Sequence[str], max_candidates: int = 30,
@@ -202,7 +209,7 @@ def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequ
     ``population``: the cases whose answers the subject-blind baseline counts (default ``cases``)."""
     per_case = [case_probes([case], languages) for case in cases]
     probes = [probe for ps in per_case for probe in ps]
-    relations = [case.meta.get("relation", "") for case, ps in zip(cases, per_case) for _ in ps]
+    relations = [relation_of(case) for case, ps in zip(cases, per_case) for _ in ps]
     if not probes:
         raise ValueError(f"no case has a view with target_true in any of {list(languages)}: nothing to probe")
     with torch.no_grad():
@@ -220,4 +227,4 @@ def probe_knowledge(model, tokenizer, cases: Sequence[EditCase], languages: Sequ
 
 
 __all__ = ["RankQuery", "case_probes", "cross_script_mean", "probe_knowledge", "rank_queries", "rankc_matrix",
-           "recall_tables", "subject_blind_transfer", "transfer_by_relation"]
+           "recall_tables", "relation_of", "subject_blind_transfer", "transfer_by_relation"]

@@ -13,6 +13,7 @@ from mke_lightning.analysis.knowledge_probe import (
     probe_knowledge,
     rank_queries,
     recall_tables,
+    relation_of,
     subject_blind_transfer,
     transfer_by_relation,
 )
@@ -74,6 +75,25 @@ def test_the_subject_blind_baseline_always_answers_each_relations_most_frequent_
     # every template weighs the same: t asked 6 ways (mode), s1 3 ways (not)
     assert subject_blind_transfer(known + three + single[1:2], ["en", "zh"])["zh"]["en"] == pytest.approx(6 / 9)
     assert subject_blind_transfer(known, ["en", "zh"]) == {}  # no single-language fact: no table
+
+
+def test_cases_without_a_relation_are_grouped_by_object_type_in_both_transfer_tables():
+    def typed(cid, answers, object_type, seen=None):
+        case = _case(cid, "", answers, {"pretraining_languages": seen} if seen else None)
+        return EditCase(case_id=cid, views=case.views, meta={**{k: v for k, v in case.meta.items() if k != "relation"},
+                                                             "object_type": object_type})
+
+    cases = [typed("a", {"en": "X", "zh": "甲"}, "city"), typed("b", {"en": "X", "zh": "甲"}, "city"),
+             typed("c", {"en": "P", "zh": "丙"}, "person"),
+             typed("s", {"en": "X", "zh": "甲"}, "city", ["zh"]), typed("t", {"en": "Q", "zh": "丁"}, "person", ["zh"])]
+    assert [relation_of(c) for c in cases] == ["city", "city", "person", "city", "person"]
+    assert relation_of(_case("u", "r", {"en": "X"})) == "r" and relation_of(EditCase("v", cases[0].views)) == ""
+    # per object type, the baseline's mode is X for cities (s scores) and a tie P/Q for people (t scores half)
+    assert subject_blind_transfer(cases, ["en", "zh"])["zh"]["en"] == pytest.approx((3 * 1 + 3 * 0.5) / 6)
+    probes = case_probes(cases, ["en", "zh"])
+    relations = [relation_of(c) for c in cases for _ in case_probes([c], ["en", "zh"])]
+    table = transfer_by_relation(probes, [p.answer == "X" for p in probes], relations)
+    assert table == {"zh": {"city": {"cross_script": 1.0}, "person": {"cross_script": 0.0}}}
 
 
 def test_rank_queries_align_candidates_across_languages_and_keep_the_true_one():
