@@ -4,8 +4,7 @@
 # or an accelerator (on 2 CPU cores one model takes about an hour, so run it with SEEDS/ARCHS narrowed).
 #
 #   scripts/world_v2_seeds.sh OUT [mke world generate options of the recipe]
-#   ACCELERATOR=gpu PARALLEL=6 scripts/world_v2_seeds.sh runs/world-v2-keep \
-#       --more_templates 6 --templates_per_fact 6 --keep_prompt_template true
+#   ACCELERATOR=gpu PARALLEL=6 scripts/world_v2_seeds.sh runs/world-v2-keep     # the default world: pool + keep
 #
 # Environment: SEEDS ("0 1 2"), ARCHS ("gpt2 llama"), ACCELERATOR ("cpu"), PARALLEL (jobs at once, 1), FIT_OPTIONS
 # (more `mke fit` options for both stages, split at spaces: e.g. "--model.init_args.name_alignment_weight 1.0").

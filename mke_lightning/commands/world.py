@@ -10,8 +10,8 @@ from mke_lightning.commands.output import write_json
 def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 1, passage_share: float = 0.2,
              mixed_passage_share: float = 0.0,
              subject_switch_share: float = 0.15, object_switch_share: float = 0.05, alignment_share: float = 1.0,
-             single_language_share: float = 0.1, more_templates: int = 0, templates_per_fact: int = 0,
-             keep_prompt_template: bool = False) -> None:
+             single_language_share: float = 0.1, more_templates: int | None = None,
+             templates_per_fact: int | None = None, keep_prompt_template: bool | None = None) -> None:
     """Generate the synthetic world and export it (unified-schema JSONL edit splits, corpus, world.json).
 
     Args:
@@ -25,9 +25,13 @@ def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 
         object_switch_share: v2: share of fact sentences stated once more with the object in another language.
         alignment_share: v2: share of (entity, language, other language) dictionary sentences written.
         single_language_share: v2: share of each split's person facts stated in one language only (en, zh in turn).
-        more_templates: v2: further templates per relation and language in the corpus (evaluation keeps seven).
-        templates_per_fact: v2: templates each fact is stated with per language, drawn at random (0: all).
-        keep_prompt_template: v2, with templates_per_fact: the edit-prompt template is always among them.
+        more_templates: v2: further templates per relation and language in the corpus (evaluation keeps seven);
+            unset: the version's recipe (v2: 6).
+        templates_per_fact: v2: templates each fact is stated with per language, drawn at random (0: all); unset:
+            the version's recipe (v2: 6).
+        keep_prompt_template: v2, with templates_per_fact: the edit-prompt template is always among them; unset:
+            the version's recipe (v2: true). ``--more_templates 0 --templates_per_fact 0 --keep_prompt_template
+            false`` gives the v2 world that states every fact with its six seen templates.
     """
     from mke_lightning.data.world.export import export_world
     from mke_lightning.data.world.generator import WorldConfig

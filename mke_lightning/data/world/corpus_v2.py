@@ -2,10 +2,11 @@
 
 The recipe follows what published work found makes knowledge stored under the entity and shared across languages:
 
-* **diverse statements** (Allen-Zhu & Li, "Physics of Language Models 3.1", 2023): every fact with six templates
-  per language (:func:`.wording.pretraining_templates`; a seventh is held out for evaluation), or, with
-  ``more_templates``, a larger pool of which ``templates_per_fact`` are drawn per fact and language (with
-  ``keep_prompt_template``, the edit-prompt template always among them), and
+* **diverse statements** (Allen-Zhu & Li, "Physics of Language Models 3.1", 2023): by default (the chosen recipe,
+  ``generator.RECIPES``) a pool of twelve templates per relation and language (``more_templates``; a thirteenth,
+  :func:`.wording.held_out_template`, is held out for evaluation) of which ``templates_per_fact`` (6) are drawn per
+  fact and language, the edit-prompt template always among them (``keep_prompt_template``); with those options at
+  0 / 0 / false, every fact with the six seen templates; and
   ``passage_share`` of the fact lines are **passages** stating 2–4 facts of one subject in random order, each
   with a random template (``mixed_passage_share`` of them with each sentence in a random language its fact is
   stated in, so that one subject's facts meet across languages: the mixed-language data with which Chua et al.,

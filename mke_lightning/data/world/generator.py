@@ -49,6 +49,17 @@ V2_FIELDS = ("version", "passage_share", "subject_switch_share", "object_switch_
              "keep_prompt_template", "mixed_passage_share")
 
 
+#: per world version, the values the template options of :class:`WorldConfig` take when left at ``None``. v2's are
+#: the chosen data recipe ("pool + keep" in docs/world.md): a pool of twelve templates per relation and language,
+#: six drawn per fact and language, the edit prompt's always among them. Of the recipes measured, it is the one with
+#: the best held-out-template recall (GPT-2 86.8 against 80.6 with every fact stated with the six seen templates)
+#: that keeps seen recall >= 99 and ROME / MEMIT at mono ES >= 0.95 / PS >= 0.85 on both world models.
+RECIPES: dict[int, dict[str, int | bool]] = {
+    1: {"more_templates": 0, "templates_per_fact": 0, "keep_prompt_template": False},
+    2: {"more_templates": 6, "templates_per_fact": 6, "keep_prompt_template": True},
+}
+
+
 @dataclass(frozen=True)
 class WorldConfig:
     """Size and seed of the world. The shipped world uses the defaults."""
@@ -83,19 +94,28 @@ class WorldConfig:
     """v2: share of each split's person facts stated in pretraining in one language only."""
     single_languages: tuple[str, ...] = ("en", "zh")
     """v2: the languages those facts are stated in, in turn."""
-    more_templates: int = 0
+    more_templates: int | None = None
     """v2: further templates per relation and language that the corpus states facts with (``MORE_TEMPLATES`` of
-    ``templates/<lang>.py``), beyond the six seen ones; the evaluation cases keep the seven."""
-    templates_per_fact: int = 0
+    ``templates/<lang>.py``), beyond the six seen ones; the evaluation cases keep the seven. ``None``: the version's
+    recipe (:data:`RECIPES`; v2: 6, or as many as every language has)."""
+    templates_per_fact: int | None = None
     """v2: state each fact in each language with this many of its pretraining templates, drawn at random (0: all of
-    them), so that more templates need not mean a larger corpus."""
-    keep_prompt_template: bool = False
+    them), so that more templates need not mean a larger corpus. ``None``: the version's recipe (v2: 6)."""
+    keep_prompt_template: bool | None = None
     """v2, with ``templates_per_fact``: always state each fact with its edit-prompt template (the first one), and
-    draw the others at random, so that every edit prompt is a sentence the model saw with its fact."""
+    draw the others at random, so that every edit prompt is a sentence the model saw with its fact. ``None``: the
+    version's recipe (v2: true)."""
 
     def __post_init__(self):
         if self.version not in VERSIONS:
             raise ValueError(f"WorldConfig.version must be one of {VERSIONS}, got {self.version!r}")
+        for name, value in RECIPES[self.version].items():
+            if getattr(self, name) is None:
+                if name == "more_templates":  # as many as every language has
+                    value = min(value, max_more_templates(self.languages, self.version))
+                if name == "keep_prompt_template":  # nothing to keep when every template is stated
+                    value = value and bool(self.templates_per_fact)
+                object.__setattr__(self, name, value)
         for name in ("passage_share", "mixed_passage_share", "subject_switch_share", "object_switch_share",
                      "alignment_share", "single_language_share"):
             value = getattr(self, name)

@@ -10,12 +10,15 @@ from collections import Counter
 import pytest
 
 from mke_lightning.data.languages import is_spaceless
+from mke_lightning.data.world import generator
 from mke_lightning.data.world.export import export_world, load_world_config
 from mke_lightning.data.world.generator import RELATIONS, V2_FIELDS, WorldConfig, build_world
 from mke_lightning.data.world.recall import world_probes
 from mke_lightning.data.world.wording import held_out_template, pretraining_templates, relation_templates
 
 V2 = WorldConfig(seed=5, n_people=40, n_cities=10, n_countries=4, n_companies=5, n_universities=4, version=2)
+#: the same world with every fact stated with the six seen templates (v2 before the template-pool recipe)
+PLAIN_V2 = WorldConfig(**{**V2.__dict__, "more_templates": 0, "templates_per_fact": 0, "keep_prompt_template": False})
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +38,7 @@ def _subject_first(template: str, lang: str) -> bool:
 
 
 def test_v2_keeps_the_facts_of_v1_and_changes_only_the_text():
-    v1 = build_world(WorldConfig(**{**V2.__dict__, "version": 1}))
+    v1 = build_world(WorldConfig(**{**PLAIN_V2.__dict__, "version": 1}))
     v2 = build_world(V2)
     assert v1.facts == v2.facts and v1.new_objects == v2.new_objects and v1.split_of == v2.split_of
     assert {e.id: e.names for e in v1.entities.values()} == {e.id: e.names for e in v2.entities.values()}
@@ -232,8 +235,10 @@ def test_recall_probes_of_a_v2_world_name_held_out_templates_and_other_languages
     assert {p.source for p in world_probes(world) if p.kind == "other_language"} == {"en", "zh"}
 
 
-def test_a_larger_template_pool_varies_the_text_and_keeps_the_corpus_size_and_the_evaluation_cases(world, corpus):
-    pooled = build_world(WorldConfig(**{**V2.__dict__, "more_templates": 6, "templates_per_fact": 6}))
+def test_a_larger_template_pool_varies_the_text_and_keeps_the_corpus_size_and_the_evaluation_cases():
+    world = build_world(PLAIN_V2)
+    corpus = list(world.corpus())
+    pooled = build_world(WorldConfig(**{**PLAIN_V2.__dict__, "more_templates": 6, "templates_per_fact": 6}))
     rows = list(pooled.corpus())
     facts = Counter(r["kind"].split("/")[0] for r in rows)
     assert facts["fact"] == sum(r["kind"].startswith("fact/") for r in corpus)  # six statements per fact and language
@@ -249,7 +254,7 @@ def test_a_larger_template_pool_varies_the_text_and_keeps_the_corpus_size_and_th
 
 
 def test_keep_prompt_template_states_every_fact_with_its_edit_prompt_and_draws_the_rest():
-    options = {**V2.__dict__, "more_templates": 6, "templates_per_fact": 6}
+    options = {**PLAIN_V2.__dict__, "more_templates": 6, "templates_per_fact": 6}
     drawn = list(build_world(WorldConfig(**options)).corpus())
     kept_world = build_world(WorldConfig(**{**options, "keep_prompt_template": True}))
     kept = list(kept_world.corpus())
@@ -269,10 +274,30 @@ def test_keep_prompt_template_states_every_fact_with_its_edit_prompt_and_draws_t
     assert min(v for k, v in used.items() if k) > 0.3 * max(v for k, v in used.items() if k)
 
 
+def test_template_options_left_unset_take_the_versions_recipe():
+    assert (V2.more_templates, V2.templates_per_fact, V2.keep_prompt_template) == (6, 6, True)
+    v1 = WorldConfig()
+    assert (v1.more_templates, v1.templates_per_fact, v1.keep_prompt_template) == (0, 0, False)
+    recipe = list(build_world(V2).corpus())
+    assert recipe == list(build_world(WorldConfig(**{**PLAIN_V2.__dict__, "more_templates": 6, "templates_per_fact": 6,
+                                                     "keep_prompt_template": True})).corpus())
+    assert recipe != list(build_world(PLAIN_V2).corpus())
+    every_template = WorldConfig(version=2, templates_per_fact=0)  # nothing left to keep
+    assert (every_template.more_templates, every_template.keep_prompt_template) == (6, False)
+    with pytest.raises(ValueError, match="keep_prompt_template needs templates_per_fact > 0"):
+        WorldConfig(version=2, templates_per_fact=0, keep_prompt_template=True)
+
+
+def test_the_recipes_template_pool_is_capped_at_what_every_language_has(monkeypatch):
+    monkeypatch.setattr(generator, "max_more_templates", lambda languages, version: 2)
+    assert WorldConfig(version=2).more_templates == 2
+    with pytest.raises(ValueError, match=r"more_templates must be in \[0, 2\]"):
+        WorldConfig(version=2, more_templates=6)
+
+
 @pytest.mark.parametrize("option, value, message", [
     ("version", 3, "version must be one of"), ("passage_share", 1.0, "passage_share must be below 1"),
     ("more_templates", 7, r"more_templates must be in \[0, 6\]"), ("templates_per_fact", 13, "templates_per_fact must"),
-    ("keep_prompt_template", True, "keep_prompt_template needs templates_per_fact > 0"),
     ("mixed_passage_share", 1.5, "mixed_passage_share must be in"),
     ("subject_switch_share", -0.1, "subject_switch_share must be in"),
     ("single_languages", ("ko",), "single_languages must be non-empty and among"),
