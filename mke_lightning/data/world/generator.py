@@ -53,7 +53,8 @@ V2_FIELDS = ("version", "passage_share", "subject_switch_share", "object_switch_
 #: the chosen data recipe ("pool + keep" in docs/world.md): a pool of twelve templates per relation and language,
 #: six drawn per fact and language, the edit prompt's always among them. Of the recipes measured, it is the one with
 #: the best held-out-template recall (GPT-2 86.8 against 80.6 with every fact stated with the six seen templates)
-#: that keeps seen recall >= 99 and ROME / MEMIT at mono ES >= 0.95 / PS >= 0.85 on both world models.
+#: that keeps seen prompt recall >= 99 (GPT-2 99.5, LLaMA 99.3; paraphrases 99.1 / 98.5) and ROME / MEMIT at mono
+#: ES >= 0.95 / PS >= 0.85 on both world models.
 RECIPES: dict[int, dict[str, int | bool]] = {
     1: {"more_templates": 0, "templates_per_fact": 0, "keep_prompt_template": False},
     2: {"more_templates": 6, "templates_per_fact": 6, "keep_prompt_template": True},
