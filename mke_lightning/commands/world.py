@@ -7,7 +7,7 @@ import json
 from mke_lightning.commands.output import write_json
 
 
-def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 1, passage_share: float = 0.2,
+def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 2, passage_share: float = 0.2,
              mixed_passage_share: float = 0.0,
              subject_switch_share: float = 0.15, object_switch_share: float = 0.05, alignment_share: float = 1.0,
              single_language_share: float = 0.1, more_templates: int | None = None,
@@ -17,8 +17,9 @@ def generate(out: str = "checkpoints/world-data", seed: int = 0, version: int = 
     Args:
         out: output directory.
         seed: world seed (the shipped world uses 0).
-        version: 1 (the shipped world) or 2 (seven templates per relation and language with one held out, multi-fact
-            passages, code-switching, an alignment dictionary, single-language facts; the options below).
+        version: 2 (the shipped world: seven templates per relation and language with one held out, multi-fact
+            passages, code-switching, an alignment dictionary, single-language facts; the options below) or 1 (the
+            first world, one sentence per fact and template).
         passage_share: v2: share of the corpus's fact lines that are multi-fact passages.
         mixed_passage_share: v2: share of the passages with each sentence in a random language of its fact.
         subject_switch_share: v2: share of fact sentences stated once more with the subject in another language.

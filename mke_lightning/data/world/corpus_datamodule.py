@@ -143,7 +143,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
         val_facts: NonNegativeInt = 120,
         context_share: UnitFloat = 0.0,
         max_length: PositiveInt = 64,
-        world_version: int = 1,
+        world_version: int = 2,
         long_sequences: NonNegativeInt = 0,
     ):
         """Options (each one is a command-line option of `mke`).
@@ -161,8 +161,8 @@ class WorldCorpusDataModule(L.LightningDataModule):
             context_share: share of the sentences that are also trained after another sentence of their language
                 (0: single sentences only, as the first shipped world models).
             max_length: longest training sequence (the model's positions); longer in-context examples are dropped.
-            world_version: version of the world generated when ``world_dir`` is missing (1 or 2,
-                :class:`~mke_lightning.data.world.generator.WorldConfig`).
+            world_version: version of the world (1 or 2, :class:`~mke_lightning.data.world.generator.WorldConfig`):
+                the one generated when ``world_dir`` is missing, and the one an existing ``world_dir`` must hold.
             long_sequences: sequences of ``max_length`` tokens of running text (random sentences of one language)
                 added to the training examples, so that every position of the model is learnt (0: none).
         """
@@ -178,6 +178,11 @@ class WorldCorpusDataModule(L.LightningDataModule):
         if not (world_dir / "corpus.jsonl").is_file():
             log.warning("world data missing at %s: generating it (seed %d)", world_dir, self.hparams.world_seed)
             export_world(world_dir, WorldConfig(seed=self.hparams.world_seed, version=self.hparams.world_version))
+        found = load_world_config(world_dir).version
+        if found != self.hparams.world_version:
+            raise ValueError(f"data.world_version is {self.hparams.world_version}, but {world_dir / 'world.json'} is a "
+                             f"world version {found}: set data.world_version {found} or point data.world_dir at a "
+                             f"version {self.hparams.world_version} world")
         tok_dir = Path(self.hparams.tokenizer_dir)
         if not (tok_dir / "tokenizer.json").is_file():
             from mke_lightning.models.world_tokenizer import train_world_tokenizer

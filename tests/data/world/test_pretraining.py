@@ -66,6 +66,18 @@ def test_sequences_longer_than_the_model_are_an_error(small_world_dir, tmp_path,
     assert "more than model.max_positions = 8" in capsys.readouterr().err
 
 
+def test_a_world_of_another_version_than_the_config_says_is_an_error(small_world_dir, tmp_path, capsys):
+    """configs/world/v2 (data.world_version 2) on a v1 world directory is refused before a step is trained."""
+    with pytest.raises(SystemExit):
+        cli_main(["fit", "--config", str(REPO / "configs/world/v2/pretrain_gpt2.yaml"), "--trainer.logger", "false",
+                  "--trainer.default_root_dir", str(tmp_path), "--model.init_args.export_dir", str(tmp_path / "m"),
+                  "--data.init_args.world_dir", str(small_world_dir),
+                  "--data.init_args.tokenizer_dir", str(tmp_path / "tok"), "--data.init_args.vocab_size", "400"])
+    err = capsys.readouterr().err
+    assert "data.world_version is 2" in err and "is a world version 1" in err
+    assert not (tmp_path / "m").exists()
+
+
 def test_same_seed_same_weights(small_world_dir, tmp_path):
     a = load_file(_fit("gpt2", small_world_dir, tmp_path / "a") / "model.safetensors")
     b = load_file(_fit("gpt2", small_world_dir, tmp_path / "b") / "model.safetensors")
