@@ -8,7 +8,7 @@
 #       ACCELERATOR=gpu PARALLEL=4 scripts/remeasure_editors.sh runs/remeasure-v2
 #
 # Environment: GPT2, LLAMA (the models; default the shipped checkpoints/world-gpt2, checkpoints/world-llama), DATA
-# (their world: test.jsonl, val.jsonl and corpus.jsonl for the covariance statistics; checkpoints/world-data),
+# (their world: test.jsonl, val.jsonl and corpus.jsonl.gz for the covariance statistics; checkpoints/world-data),
 # CONFIGS (configs/<name>.yaml to run, "unedited" meaning the baseline on both models; default the table's twelve
 # and the baseline), CASES (test cases of a single-language editor, 50 -> 100 edits in en and zh), M_CASES (of an
 # M-variant, which writes all 8 languages per case, 12), ACCELERATOR ("cpu"), PARALLEL (runs at once, 1).
@@ -26,9 +26,12 @@ m_cases=${M_CASES:-12}
 accelerator=${ACCELERATOR:-cpu}
 parallel=${PARALLEL:-1}
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
-for file in "$data/test.jsonl" "$data/val.jsonl" "$data/corpus.jsonl"; do
+for file in "$data/test.jsonl" "$data/val.jsonl"; do
     [ -f "$file" ] || { echo "DATA=$data has no $(basename "$file")" >&2; exit 2; }
 done
+corpus="$data/corpus.jsonl.gz"                         # what `mke world generate` writes; an unpacked one too
+[ -f "$corpus" ] || corpus="$data/corpus.jsonl"
+[ -f "$corpus" ] || { echo "DATA=$data has no corpus.jsonl.gz (nor corpus.jsonl)" >&2; exit 2; }
 for config in $configs; do
     [ -f "configs/$config.yaml" ] || { echo "no configs/$config.yaml (CONFIGS=$configs)" >&2; exit 2; }
 done
@@ -40,7 +43,7 @@ one_run() {  # config model name
                    --trainer.logger.init_args.save_dir "$out" --trainer.logger.init_args.name "$3")
     [ -f "$out/$3/version_0/edit_metrics.json" ] && return 0
     rm -rf "$out/$3"                                   # a run cut short: start it again as version_0
-    grep -q "^ *covariance:" "configs/$1.yaml" && options+=(--model.init_args.covariance.corpus "$data/corpus.jsonl")
+    grep -q "^ *covariance:" "configs/$1.yaml" && options+=(--model.init_args.covariance.corpus "$corpus")
     case "$1" in m_*) options+=(--data.init_args.max_eval_cases "$m_cases") ;;
                  *) options+=(--data.init_args.max_eval_cases "$cases") ;; esac
     mke test --config "configs/$1.yaml" "${options[@]}" > "$out/$3.log" 2>&1

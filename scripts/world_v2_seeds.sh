@@ -19,7 +19,7 @@ accelerator=${ACCELERATOR:-cpu}
 parallel=${PARALLEL:-1}
 read -r -a fit_options <<< "${FIT_OPTIONS:-}"
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
-[ -f "$out/data/corpus.jsonl" ] || mke world generate --version 2 --out "$out/data" "$@"
+[ -f "$out/data/world.json" ] || mke world generate --version 2 --out "$out/data" "$@"
 
 one_model() {  # arch seed
     local dir="$out/$1-s$2" common

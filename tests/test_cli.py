@@ -108,7 +108,7 @@ def test_unknown_verb_is_one_line_naming_the_verbs(capsys):
 
 def test_world_verb_generates(tmp_path, capsys):
     cli_main(["world", "generate", "--out", str(tmp_path / "w"), "--seed", "5"])
-    assert (tmp_path / "w" / "test.jsonl").is_file() and (tmp_path / "w" / "corpus.jsonl").is_file()
+    assert (tmp_path / "w" / "test.jsonl").is_file() and (tmp_path / "w" / "corpus.jsonl.gz").is_file()
     assert '"test":' in capsys.readouterr().out
     cli_main(["world", "generate", "--out", str(tmp_path / "v2"), "--version", "2", "--passage_share", "0.5",
               "--alignment_share", "0", "--more_templates", "3", "--templates_per_fact", "4",

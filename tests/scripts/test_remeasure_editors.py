@@ -43,7 +43,7 @@ def _job(tmp_path: Path, out: Path, **variables: str) -> tuple[subprocess.Comple
 def _data(tmp_path: Path) -> Path:
     data = tmp_path / "world"
     data.mkdir(parents=True)
-    for name in ("test.jsonl", "val.jsonl", "corpus.jsonl"):
+    for name in ("test.jsonl", "val.jsonl", "corpus.jsonl.gz"):
         (data / name).write_text("")
     return data
 
@@ -63,7 +63,7 @@ def test_each_config_edits_its_architectures_model_with_the_worlds_cases_and_cor
         assert f"--data.init_args.test_path {data}/test.jsonl --data.init_args.val_path {data}/val.jsonl" in call
         assert f"--trainer.logger.init_args.save_dir {out} " in call and "--trainer.accelerator gpu" in call
         # the covariance corpus only where the config has covariance statistics (ROME, M-MEMIT; not FT-M, unedited)
-        assert (f"--model.init_args.covariance.corpus {data}/corpus.jsonl" in call) == (name in ("rome", "m_memit_llama"))
+        assert (f"--model.init_args.covariance.corpus {data}/corpus.jsonl.gz" in call) == (name in ("rome", "m_memit_llama"))
         assert call.endswith("--data.init_args.max_eval_cases " + ("2" if name.startswith("m_") else "5"))
     assert tests["unedited_llama"].startswith("test --config configs/unedited.yaml ")
     runs = " ".join(f"{out}/{name}/version_0" for name in ["unedited", "unedited_llama", "rome", "m_memit_llama", "ft_m"])
@@ -78,8 +78,11 @@ def test_a_failed_run_or_missing_world_file_fails_the_job_and_says_where(tmp_pat
     done, calls = _job(tmp_path, tmp_path / "out", DATA=str(data), CONFIGS="rome pmet", FAIL="pmet")
     assert done.returncode == 1 and f"{tmp_path}/out/pmet.log" in done.stderr
     assert not [c for c in calls if c.startswith("compare")]
+    (data / "corpus.jsonl.gz").rename(data / "corpus.jsonl")  # an unpacked corpus serves as well
+    done, calls = _job(tmp_path, tmp_path / "out1", DATA=str(data), CONFIGS="rome")
+    assert done.returncode == 0 and f"--model.init_args.covariance.corpus {data}/corpus.jsonl " in calls[0]
     (data / "corpus.jsonl").unlink()
     done, calls = _job(tmp_path, tmp_path / "out2", DATA=str(data))
-    assert done.returncode == 2 and "has no corpus.jsonl" in done.stderr and not calls
+    assert done.returncode == 2 and "has no corpus.jsonl.gz (nor corpus.jsonl)" in done.stderr and not calls
     done, calls = _job(tmp_path, tmp_path / "out3", DATA=str(_data(tmp_path / "x")), CONFIGS="rome nosuch")
     assert done.returncode == 2 and "no configs/nosuch.yaml" in done.stderr and not calls

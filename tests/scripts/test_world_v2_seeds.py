@@ -17,7 +17,7 @@ FAKE_MKE = """#!/usr/bin/env bash
 echo "$*" >> "$CALLS"
 last="${@: -1}"
 case "$1" in
-  world) while [ "$1" != --out ]; do shift; done; mkdir -p "$2" && touch "$2/corpus.jsonl" ;;
+  world) while [ "$1" != --out ]; do shift; done; mkdir -p "$2" && touch "$2/world.json" ;;
   probe) mkdir -p "$last" && python - "$last" <<'PY'
 import json, sys
 seed = int(sys.argv[1].split("-s")[-1].split("/")[0])

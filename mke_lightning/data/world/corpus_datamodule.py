@@ -23,7 +23,7 @@ import torch
 from torch.utils.data import DataLoader, Sampler
 
 from mke_lightning.data.languages import sentence_joiner, target_separator
-from mke_lightning.data.world.export import export_world, load_world_config, read_corpus
+from mke_lightning.data.world.export import export_world, find_corpus_file, load_world_config, read_corpus
 from mke_lightning.data.world.generator import WorldConfig, build_world
 from mke_lightning.data.world.recall import world_probes
 from mke_lightning.models.padding import pad_batch
@@ -175,7 +175,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
 
     def prepare_data(self) -> None:
         world_dir = Path(self.hparams.world_dir)
-        if not (world_dir / "corpus.jsonl").is_file():
+        if find_corpus_file(world_dir) is None:
             log.warning("world data missing at %s: generating it (seed %d)", world_dir, self.hparams.world_seed)
             export_world(world_dir, WorldConfig(seed=self.hparams.world_seed, version=self.hparams.world_version))
         found = load_world_config(world_dir).version

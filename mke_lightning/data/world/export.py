@@ -6,14 +6,19 @@ Layout of a world directory::
     train.jsonl         edit cases in the unified schema (design.md §3.1), one case a line
     val.jsonl
     test.jsonl
-    corpus.jsonl        pretraining rows: {"lang", "kind", "prompt", "answer", "end", "text"}
+    corpus.jsonl.gz     pretraining rows: {"lang", "kind", "prompt", "answer", "end", "text"}, gzip-compressed
 
 Every file is written atomically; :func:`export_world` is what ``mke world generate`` runs.
+
+The corpus is compressed (27 MB of JSON lines for the v2 world, 3 MB compressed) with a fixed header (no file name, time
+0), so the same world writes the same bytes. :func:`corpus_file` and :func:`read_corpus` also take an uncompressed
+``corpus.jsonl`` (worlds written before the corpus was compressed, or one a user unpacked); ``datasets`` reads either.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 from pathlib import Path
 
@@ -21,6 +26,9 @@ from mke_lightning.data.reading import write_edit_cases
 from mke_lightning.data.world.generator import V2_FIELDS, World, WorldConfig, build_world
 
 SPLITS = ("train", "val", "test")
+#: the corpus file :func:`export_world` writes, and the uncompressed name :func:`corpus_file` also accepts.
+CORPUS_FILE = "corpus.jsonl.gz"
+PLAIN_CORPUS_FILE = "corpus.jsonl"
 
 
 def _write_json_lines(rows, path: Path) -> None:
@@ -28,6 +36,14 @@ def _write_json_lines(rows, path: Path) -> None:
     with tmp.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
+def _write_gzip_json_lines(rows, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+        for row in rows:
+            fh.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
     tmp.replace(path)
 
 
@@ -60,7 +76,8 @@ def export_world(out_dir: str | Path, config: WorldConfig | None = None) -> dict
         write_edit_cases(cases, out / f"{split}.jsonl")
         counts[split] = len(cases)
     corpus = list(world.corpus())
-    _write_json_lines(corpus, out / "corpus.jsonl")
+    _write_gzip_json_lines(corpus, out / CORPUS_FILE)
+    (out / PLAIN_CORPUS_FILE).unlink(missing_ok=True)  # an earlier world's corpus no longer matches
     counts["corpus"] = len(corpus)
     return counts
 
@@ -75,9 +92,26 @@ def load_world_config(world_dir: str | Path) -> WorldConfig:
     return WorldConfig(**raw)
 
 
+def find_corpus_file(world_dir: str | Path) -> Path | None:
+    """The corpus file of a world directory (``corpus.jsonl.gz``, else ``corpus.jsonl``), or ``None``."""
+    for name in (CORPUS_FILE, PLAIN_CORPUS_FILE):
+        if (Path(world_dir) / name).is_file():
+            return Path(world_dir) / name
+    return None
+
+
+def corpus_file(world_dir: str | Path) -> Path:
+    """:func:`find_corpus_file`, or a :class:`FileNotFoundError` naming both names and how to make the world."""
+    path = find_corpus_file(world_dir)
+    if path is None:
+        raise FileNotFoundError(f"world corpus not found: {Path(world_dir) / CORPUS_FILE} (nor {PLAIN_CORPUS_FILE}; "
+                                f"run `mke world generate --out {world_dir}`)")
+    return path
+
+
 def read_corpus(world_dir: str | Path) -> list[dict[str, str]]:
-    path = Path(world_dir) / "corpus.jsonl"
-    if not path.is_file():
-        raise FileNotFoundError(f"world corpus not found: {path} (run `mke world generate --out {world_dir}`)")
-    with path.open(encoding="utf-8") as fh:
+    """Every row of the world's corpus, in file order."""
+    path = corpus_file(world_dir)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

@@ -3,10 +3,11 @@
 
 ``corpus`` is one of
 
-* ``"world"``: the shipped synthetic world's corpus ``checkpoints/world-data/corpus.jsonl`` (field ``text``; all
+* ``"world"``: the shipped synthetic world's corpus ``checkpoints/world-data/corpus.jsonl.gz`` (field ``text``; all
   eight languages), looked up relative to the working directory, then to the repository that holds the package;
-* a local ``.txt`` file (one text per line), ``.json`` / ``.jsonl`` file (``text_field`` of each record), or a
-  directory of such files (``datasets``' folder loader; ``split`` picks e.g. ``train`` by file name);
+* a local ``.txt`` file (one text per line), ``.json`` / ``.jsonl`` file (``text_field`` of each record), any of
+  them gzip-compressed (``.jsonl.gz``, ...), or a directory of such files (``datasets``' folder loader; ``split``
+  picks e.g. ``train`` by file name);
 * anything else is a ``datasets`` hub id, streamed (only the first ``n_samples`` texts are downloaded; needs the
   network). ``"id:config"`` selects a configuration, e.g. ``"wikimedia/wikipedia:20231101.de"``.
 
@@ -22,10 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mke_lightning.data.schema import DatasetFormatError
+from mke_lightning.data.world.export import CORPUS_FILE, find_corpus_file
 
 log = logging.getLogger(__name__)
 
-WORLD_CORPUS = Path("checkpoints/world-data/corpus.jsonl")
+WORLD_DATA = Path("checkpoints/world-data")
 _LOCAL_SUFFIXES = {".txt": "text", ".json": "json", ".jsonl": "json"}
 #: local corpora up to this many bytes are identified by a hash of their content, larger ones by name/size/mtime.
 CONTENT_HASH_LIMIT = 256 * 2**20
@@ -35,21 +37,28 @@ def resolve_local_corpus(corpus: str) -> Path | None:
     """The local path ``corpus`` names (``"world"`` included), or ``None`` when it is not a local path."""
     if corpus == "world":
         for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
-            if (base / WORLD_CORPUS).is_file():
-                return (base / WORLD_CORPUS).resolve()
-        raise FileNotFoundError(f"world corpus not found: {WORLD_CORPUS} (run `mke world generate` or pass a corpus)")
+            found = find_corpus_file(base / WORLD_DATA)
+            if found is not None:
+                return found.resolve()
+        raise FileNotFoundError(f"world corpus not found: {WORLD_DATA / CORPUS_FILE} (run `mke world generate` or "
+                                f"pass a corpus)")
     path = Path(corpus).expanduser()
     if path.exists():
         return path.resolve()
-    if corpus.startswith((".", "/", "~")) or Path(corpus).suffix in _LOCAL_SUFFIXES:
+    if corpus.startswith((".", "/", "~")) or _text_suffix(Path(corpus)) in _LOCAL_SUFFIXES:
         raise FileNotFoundError(f"corpus not found: {corpus}")
     return None
+
+
+def _text_suffix(path: Path) -> str:
+    """The suffix that says how a file holds its texts: ``.jsonl`` for ``c.jsonl`` and ``c.jsonl.gz`` alike."""
+    return Path(path.stem).suffix if path.suffix == ".gz" else path.suffix
 
 
 def _corpus_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in _LOCAL_SUFFIXES)
+    files = sorted(p for p in path.rglob("*") if p.is_file() and _text_suffix(p) in _LOCAL_SUFFIXES)
     if not files:
         raise FileNotFoundError(f"no .txt/.json/.jsonl files in corpus directory {path}")
     return files
@@ -66,11 +75,11 @@ def _load(corpus: str, split: str, text_field: str):
         ds = load_dataset(str(path), split=split)
         field = text_field
     else:
-        builder = _LOCAL_SUFFIXES.get(path.suffix)
+        builder = _LOCAL_SUFFIXES.get(_text_suffix(path))
         if builder is None:
-            raise DatasetFormatError(f"unsupported corpus file type {path.suffix!r} (use .txt, .json or .jsonl)",
-                                     file=str(path))
-        ds = load_dataset(builder, data_files=str(path), split="train")
+            raise DatasetFormatError(f"unsupported corpus file type {''.join(path.suffixes)!r} (use .txt, .json or "
+                                     f".jsonl, optionally .gz)", file=str(path))
+        ds = load_dataset(builder, data_files=str(path), split="train")  # datasets decompresses .gz itself
         field = "text" if builder == "text" else text_field
     return ds, str(path), field
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections import Counter
@@ -12,7 +13,7 @@ import pytest
 from mke_lightning.data.languages import target_separator
 from mke_lightning.data.reading import read_edit_cases
 from mke_lightning.data.world import lexicon
-from mke_lightning.data.world.export import export_world
+from mke_lightning.data.world.export import export_world, read_corpus
 from mke_lightning.data.world.generator import CHAINS, RELATIONS, WorldConfig, build_world
 
 REPO = Path(__file__).resolve().parents[3]
@@ -111,7 +112,31 @@ def test_export_reads_back_in_unified_schema(tmp_path):
     cases, report = read_edit_cases(tmp_path / "test.jsonl")
     assert len(cases) == counts["test"] and not report.subject_missing
     assert set(cases[0].views) == set(SMALL.languages)
-    assert sum(1 for _ in open(tmp_path / "corpus.jsonl", encoding="utf-8")) == counts["corpus"]
+    assert len(read_corpus(tmp_path)) == counts["corpus"]
+
+
+def test_corpus_is_compressed_reproducibly_and_an_unpacked_one_is_read_too(tmp_path):
+    export_world(tmp_path / "a", SMALL)
+    export_world(tmp_path / "b", SMALL)
+    packed = (tmp_path / "a" / "corpus.jsonl.gz").read_bytes()
+    assert packed == (tmp_path / "b" / "corpus.jsonl.gz").read_bytes()  # no file name, no time in the header
+    assert packed[3] == 0 and packed[4:8] == b"\0\0\0\0"  # gzip FLG (no name) and MTIME fields
+    assert not (tmp_path / "a" / "corpus.jsonl").exists()
+    rows = read_corpus(tmp_path / "a")
+    (tmp_path / "a" / "corpus.jsonl").write_bytes(gzip.decompress(packed))
+    (tmp_path / "a" / "corpus.jsonl.gz").unlink()
+    assert read_corpus(tmp_path / "a") == rows
+    (tmp_path / "a" / "corpus.jsonl").unlink()
+    with pytest.raises(FileNotFoundError, match="corpus.jsonl.gz .nor corpus.jsonl"):
+        read_corpus(tmp_path / "a")
+    (tmp_path / "b" / "corpus.jsonl").write_text("stale")  # an earlier world's corpus: regenerating removes it
+    export_world(tmp_path / "b", SMALL)
+    assert not (tmp_path / "b" / "corpus.jsonl").exists()
+
+
+def _content(path: Path) -> bytes:
+    """A world file's bytes, the corpus decompressed (its compressed bytes may differ across zlib builds)."""
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
 
 
 @pytest.mark.skipif(not SHIPPED.is_dir(), reason="shipped world data not present")
@@ -121,24 +146,25 @@ def test_shipped_world_is_regenerated_exactly(tmp_path):
     config = json.loads((SHIPPED / "world.json").read_text(encoding="utf-8"))["config"]
     assert config["seed"] == 0 and config["version"] == 2
     export_world(tmp_path, WorldConfig(version=2))
-    for name in ("world.json", "train.jsonl", "val.jsonl", "test.jsonl", "corpus.jsonl"):
-        assert (tmp_path / name).read_bytes() == (SHIPPED / name).read_bytes(), name
+    for name in ("world.json", "train.jsonl", "val.jsonl", "test.jsonl", "corpus.jsonl.gz"):
+        assert _content(tmp_path / name) == _content(SHIPPED / name), name
 
 
 #: SHA-256 of the world v1 files (seed 0) as shipped until world v2 replaced them (git history of
-#: checkpoints/world-data): the v1 world stays reproducible behind ``version=1``.
+#: checkpoints/world-data; the corpus was shipped uncompressed, so its digest is of the decompressed file): the v1
+#: world stays reproducible behind ``version=1``.
 V1_SHA256 = {
     "world.json": "b0aa846eb406afa3e7536de6fe4843aff4c75feb4be5515f7f8abf518477461f",
     "train.jsonl": "32d19a92c9534adee82c2a39f1b908955adf16d3d64bb0afb9c477e07aa64e21",
     "val.jsonl": "ce523ab15231f371e65caa190a5409045e0474c31f57396115862e2c430a8139",
     "test.jsonl": "9615e506d6f66c7688fb5310fe2de370c587667eb030b7adea0d1297116ddd9d",
-    "corpus.jsonl": "bcb0a66c80d68acd39d02ce2440b8c1b5eaa8d9858e09a5a39bb51ae4d4431f8",
+    "corpus.jsonl.gz": "bcb0a66c80d68acd39d02ce2440b8c1b5eaa8d9858e09a5a39bb51ae4d4431f8",
 }
 
 
 def test_world_v1_is_regenerated_exactly(tmp_path):
     export_world(tmp_path, WorldConfig(version=1))
-    digests = {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in V1_SHA256}
+    digests = {name: hashlib.sha256(_content(tmp_path / name)).hexdigest() for name in V1_SHA256}
     assert digests == V1_SHA256
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -13,9 +14,26 @@ from mke_lightning.editors.shared.corpus import corpus_identity, iter_corpus_tex
 def test_world_corpus_is_the_shipped_jsonl_in_all_languages():
     texts = list(iter_corpus_texts("world", 40))
     assert len(texts) == 40
-    with open("checkpoints/world-data/corpus.jsonl", encoding="utf-8") as fh:
+    with gzip.open("checkpoints/world-data/corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
         expected = [json.loads(next(fh))["text"] for _ in range(40)]
     assert texts == expected
+
+
+def test_gzip_compressed_files_read_like_their_plain_form(tmp_path):
+    rows = [{"text": f"text {i}"} for i in range(5)]
+    plain = tmp_path / "c.jsonl"
+    plain.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    packed = tmp_path / "c.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    (tmp_path / "t.txt.gz").write_bytes(gzip.compress(b"first\nsecond\n"))
+    assert list(iter_corpus_texts(str(packed), 5)) == list(iter_corpus_texts(str(plain), 5)) == [r["text"] for r in rows]
+    assert list(iter_corpus_texts(str(tmp_path / "t.txt.gz"), 5)) == ["first", "second"]
+    assert corpus_identity(str(packed)) != corpus_identity(str(plain))
+    with pytest.raises(FileNotFoundError, match="corpus not found"):
+        list(iter_corpus_texts("missing.jsonl.gz", 1))  # a relative name: known by its suffix
+    (tmp_path / "c.csv.gz").write_bytes(gzip.compress(b"a,b\n"))
+    with pytest.raises(DatasetFormatError, match="'.csv.gz'"):
+        list(iter_corpus_texts(str(tmp_path / "c.csv.gz"), 1))
 
 
 def test_txt_file_one_text_per_line_empty_lines_skipped(tmp_path):
