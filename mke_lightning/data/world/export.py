@@ -31,14 +31,6 @@ CORPUS_FILE = "corpus.jsonl.gz"
 PLAIN_CORPUS_FILE = "corpus.jsonl"
 
 
-def _write_json_lines(rows, path: Path) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    tmp.replace(path)
-
-
 def _write_gzip_json_lines(rows, path: Path) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
