@@ -142,7 +142,7 @@ class WorldCorpusDataModule(L.LightningDataModule):
         world_seed: int = 0,
         val_facts: NonNegativeInt = 120,
         context_share: UnitFloat = 0.0,
-        max_length: PositiveInt = 64,
+        max_length: PositiveInt = 512,
         world_version: int = 2,
         long_sequences: NonNegativeInt = 0,
     ):
@@ -160,7 +160,8 @@ class WorldCorpusDataModule(L.LightningDataModule):
             val_facts: facts sampled for the recall probes of validation (each in every language and template).
             context_share: share of the sentences that are also trained after another sentence of their language
                 (0: single sentences only, as the first shipped world models).
-            max_length: longest training sequence (the model's positions); longer in-context examples are dropped.
+            max_length: longest training sequence (the model's positions); longer in-context examples are dropped
+                (512, the v2 world models' context; the v1 configs set 64).
             world_version: version of the world (1 or 2, :class:`~mke_lightning.data.world.generator.WorldConfig`):
                 the one generated when ``world_dir`` is missing, and the one an existing ``world_dir`` must hold.
             long_sequences: sequences of ``max_length`` tokens of running text (random sentences of one language)

@@ -55,7 +55,7 @@ class WorldModelPretraining(L.LightningModule):
         num_heads: PositiveInt = 4,
         num_kv_heads: PositiveInt = 2,
         intermediate_size: PositiveInt | None = None,
-        max_positions: PositiveInt = 64,
+        max_positions: PositiveInt = 512,
         lr: PositiveFloat = 3e-3,
         weight_decay: NonNegativeFloat = 0.01,
         warmup_steps: NonNegativeInt = 300,
@@ -78,7 +78,8 @@ class WorldModelPretraining(L.LightningModule):
             num_heads: attention heads.
             num_kv_heads: key/value heads (LLaMA only).
             intermediate_size: FFN width; ``None`` = 4x width (GPT-2) or ~8/3x width (LLaMA).
-            max_positions: longest sequence the model accepts.
+            max_positions: longest sequence the model accepts (512, the v2 world models' context; the v1 configs
+                set 64).
             lr: peak AdamW learning rate.
             weight_decay: AdamW weight decay (matrices only).
             warmup_steps: linear warm-up steps before cosine decay.

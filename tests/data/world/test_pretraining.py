@@ -177,3 +177,29 @@ def test_name_prealignment_aligns_the_names_before_the_first_language_model_step
     assert "train/name_prealignment" in tags and "train/name_alignment" not in tags
     steps = [e.step for e in acc.Scalars("train/name_prealignment")]
     assert steps[0] == 0 and steps[-1] == 59
+
+
+@pytest.mark.parametrize(("config", "positions"), [("configs/world/pretrain_gpt2.yaml", 64),
+                                                   ("configs/world/pretrain_llama.yaml", 64),
+                                                   ("configs/world/v2/pretrain_gpt2.yaml", 512),
+                                                   ("configs/world/v2/pretrain_llama.yaml", 512)])
+def test_each_world_recipe_gets_its_context(config, positions, tmp_path):
+    """The v1 recipes keep their 64 positions now that the defaults are the v2 world models' 512, and the data of
+    each recipe is cut at the model's context."""
+    from mke_lightning.experiment import MkeCLI
+
+    cli = MkeCLI(args=["--config", str(REPO / config), "--trainer.logger", "false"], run=False)
+    assert cli.model.hparams.max_positions == positions
+    assert cli.datamodule.hparams.max_length == positions
+
+
+def test_the_defaults_are_the_v2_context():
+    """A model or datamodule built without a config gets the context of the shipped (v2) world models."""
+    import yaml
+
+    from mke_lightning.data.world.corpus_datamodule import WorldCorpusDataModule
+    from mke_lightning.data.world.pretraining import WorldModelPretraining
+
+    recipe = yaml.safe_load((REPO / "configs/world/v2/pretrain_gpt2.yaml").read_text())
+    assert WorldModelPretraining().hparams.max_positions == recipe["model"]["init_args"]["max_positions"]
+    assert WorldCorpusDataModule().hparams.max_length == recipe["data"]["init_args"]["max_length"]
