@@ -183,7 +183,7 @@ def test_name_prealignment_aligns_the_names_before_the_first_language_model_step
                                                    ("configs/world/pretrain_llama.yaml", 64),
                                                    ("configs/world/v2/pretrain_gpt2.yaml", 512),
                                                    ("configs/world/v2/pretrain_llama.yaml", 512)])
-def test_each_world_recipe_gets_its_context(config, positions, tmp_path):
+def test_each_world_recipe_gets_its_context(config, positions):
     """The v1 recipes keep their 64 positions now that the defaults are the v2 world models' 512, and the data of
     each recipe is cut at the model's context."""
     from mke_lightning.experiment import MkeCLI
